@@ -1,0 +1,1 @@
+"""The resource API: the endpoint registry, the pipeline every request goes through, and the endpoint families."""

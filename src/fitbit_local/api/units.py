@@ -1,0 +1,61 @@
+"""Unit systems chosen by ``Accept-Language`` [DOC basics; reference §9.1]: en_US → US, en_GB → UK, anything else
+(including no header, ``metric`` from Home Assistant and ``en_UK`` from python-fitbit) → METRIC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KM_PER_MILE = 1.609344
+M_PER_FOOT = 0.3048
+CM_PER_INCH = 2.54
+KG_PER_POUND = 0.45359237
+KG_PER_STONE = 6.35029318
+
+
+@dataclass(frozen=True)
+class UnitSystem:
+    name: str  # en_US | en_GB | METRIC
+
+    @property
+    def distance_unit(self) -> str:
+        return "MILES" if self.name == "en_US" else "KILOMETERS"
+
+    def distance(self, km: float) -> float:
+        return km / KM_PER_MILE if self.name == "en_US" else km
+
+    def elevation(self, metres: float) -> float:
+        return metres / M_PER_FOOT if self.name == "en_US" else metres
+
+    def height(self, cm: float) -> float:
+        return cm / CM_PER_INCH if self.name == "en_US" else cm
+
+    def weight(self, kg: float) -> float:
+        if self.name == "en_US":
+            return kg / KG_PER_POUND
+        if self.name == "en_GB":
+            return kg / KG_PER_STONE
+        return kg
+
+    @property
+    def height_unit(self) -> str:
+        return "en_US" if self.name == "en_US" else "METRIC"
+
+    @property
+    def weight_unit(self) -> str:
+        return {"en_US": "en_US", "en_GB": "en_GB"}.get(self.name, "METRIC")
+
+
+US = UnitSystem("en_US")
+UK = UnitSystem("en_GB")
+METRIC = UnitSystem("METRIC")
+
+
+def unit_system_for(accept_language: str | None) -> UnitSystem:
+    if not accept_language:
+        return METRIC
+    first = accept_language.split(",")[0].split(";")[0].strip().replace("-", "_").lower()
+    if first == "en_us":
+        return US
+    if first == "en_gb":
+        return UK
+    return METRIC

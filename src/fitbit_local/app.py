@@ -1,0 +1,143 @@
+"""The ASGI application: routes from the registry, the OAuth server, the sandbox admin API, and Fitbit's edge
+behaviour (unknown path → 404 ``not_found``, wrong method → 405, POST without Content-Length → 411, plain http where
+https is required, unknown host, and never a traceback: an unexpected exception is logged and answered with the
+seed's 500 body)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.convertors import CONVERTOR_TYPES, Convertor
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from fitbit_local.api.pipeline import error_response, make_endpoint
+from fitbit_local.api.registry import REGISTRY
+from fitbit_local.errors import FitbitError
+from fitbit_local.services import Services
+
+log = logging.getLogger("fitbit_local")
+
+# Modules whose import registers endpoint rows; a family added later is one more name here.
+ENDPOINT_FAMILIES = ("fitbit_local.api.user",)
+OPTIONAL_FAMILIES = ("fitbit_local.api.activity", "fitbit_local.api.azm", "fitbit_local.api.heart")
+
+
+class ApiVersionConvertor(Convertor[str]):
+    regex = r"1(?:\.[12])?"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+CONVERTOR_TYPES.setdefault("apiversion", ApiVersionConvertor())
+
+
+def load_endpoint_families() -> None:
+    for module in ENDPOINT_FAMILIES:
+        importlib.import_module(module)
+    for module in OPTIONAL_FAMILIES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def resource_routes(services: Services) -> list[BaseRoute]:
+    load_endpoint_families()
+    routes: list[BaseRoute] = []
+    for row in REGISTRY:
+        endpoint = make_endpoint(row, services)
+        for path in row.paths:
+            routes.append(Route("/{version:apiversion}" + path, endpoint, methods=[row.method], name=f"{row.name}:{path}"))
+    return routes
+
+
+class FitbitEdge:
+    """Outermost middleware: the sandbox clock refresh, transport checks, and the 500 safety net."""
+
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: dict) -> None:  # type: ignore[type-arg]
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            self.services.clock.refresh()
+            rejection = self._transport_error(scope)
+            if rejection is not None:
+                await error_response(rejection)(scope, receive, send)
+                return
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await error_response(FitbitError("internal_error"))(scope, receive, send)
+
+    def _transport_error(self, scope: Scope) -> FitbitError | None:
+        settings = self.services.settings
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if settings.allowed_hosts:
+            host = headers.get("host", "").rsplit(":", 1)[0] if not headers.get("host", "").startswith("[") else headers["host"]
+            if host not in settings.allowed_hosts:
+                return FitbitError("invalid_domain", domain=host)
+        if settings.require_https:
+            scheme = headers.get("x-forwarded-proto", scope.get("scheme", "http"))
+            if scheme != "https":
+                return FitbitError("https_required")
+        if scope["method"] in ("POST", "PUT") and "content-length" not in headers:
+            return FitbitError("missing_content_length")
+        return None
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    if status == 405:
+        return error_response(FitbitError("method_not_allowed"))
+    if status == 404:
+        return error_response(FitbitError("api_not_found"))
+    return error_response(FitbitError("internal_error"))
+
+
+async def unexpected_exception(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(FitbitError("internal_error"))
+
+
+def create_app(services: Services) -> Starlette:
+    routes: list[BaseRoute] = []
+    for module_name in ("fitbit_local.oauth.routes", "fitbit_local.sandbox.routes"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        routes.extend(module.routes(services))
+    routes.extend(resource_routes(services))
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: http_exception, Exception: unexpected_exception},
+    )
+    app.state.services = services
+    return FitbitEdge(app, services)  # type: ignore[return-value]
+

@@ -1,0 +1,30 @@
+"""Server settings: command-line flags, with FITBIT_LOCAL_* environment variables as defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"FITBIT_LOCAL_{name}", default)
+
+
+@dataclass
+class Settings:
+    data_dir: str = field(default_factory=lambda: _env("DATA", "./fitbit-local-data"))
+    database_url: str | None = field(default_factory=lambda: os.environ.get("FITBIT_LOCAL_DATABASE_URL") or None)
+    # Requests per hour per (user, app); 0 turns rate limiting off [DOC: 150/hour, reset at the top of the hour].
+    rate_limit: int = field(default_factory=lambda: int(_env("RATE_LIMIT", "150")))
+    # memory (one process), sql (shared through the database) or redis (with redis_url)
+    rate_limit_backend: str = field(default_factory=lambda: _env("RATE_LIMIT_BACKEND", "memory"))
+    redis_url: str | None = field(default_factory=lambda: os.environ.get("FITBIT_LOCAL_REDIS_URL") or None)
+    # How an intraday request without permission is denied: "google" (the 2026 PERMISSION_DENIED body from the
+    # seed forum thread) or "classic" (403 insufficient_permissions from the status-code table).
+    intraday_denial: str = field(default_factory=lambda: _env("INTRADAY_DENIAL", "google"))
+    # Answer plain-http requests with the "This request should use https protocol." error.
+    require_https: bool = field(default_factory=lambda: _env("REQUIRE_HTTPS", "0") == "1")
+    # Hosts the API answers for; others get "Request to invalid domain". Empty = any host.
+    allowed_hosts: list[str] = field(
+        default_factory=lambda: [h for h in _env("ALLOWED_HOSTS", "").split(",") if h.strip()]
+    )

@@ -1,0 +1,36 @@
+"""Persistence: SQLAlchemy Core over an SQLite file (default) or PostgreSQL (by URL), the same code for both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from fitbit_local.store.apps import AppRepository
+from fitbit_local.store.db import create_db_engine, database_url_for, migrate
+from fitbit_local.store.sandbox import SandboxRepository
+from fitbit_local.store.series import SeriesRepository
+from fitbit_local.store.users import UserRepository
+
+
+class Store:
+    """The repositories over one database. Cheap to share across threads; each call takes its own connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.users = UserRepository(engine)
+        self.apps = AppRepository(engine)
+        self.sandbox = SandboxRepository(engine)
+        self.series = SeriesRepository(engine)
+
+    @classmethod
+    def open(cls, *, data_dir: str | Path | None = None, database_url: str | None = None) -> Store:
+        """Open (creating and migrating if needed) the store named by a URL or a data directory."""
+        if database_url is None:
+            database_url = database_url_for(data_dir if data_dir is not None else "./fitbit-local-data")
+        engine = create_db_engine(database_url)
+        migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

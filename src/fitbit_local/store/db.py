@@ -1,0 +1,63 @@
+"""Engine creation and migrations: an SQLite file by default, PostgreSQL by URL, the same code for both."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy.pool import QueuePool
+
+from fitbit_local.store.schema import sandbox_state
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+DATABASE_FILE = "fitbit-local.sqlite3"
+
+
+def database_url_for(data_dir: str | Path) -> str:
+    path = Path(data_dir).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path / DATABASE_FILE}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes; WAL keeps commits atomic
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, poolclass=QueuePool, pool_size=8, max_overflow=8, connect_args={"check_same_thread": False}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema; safe to call on every start."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        if connection.execute(select(sandbox_state.c.id)).first() is None:
+            connection.execute(
+                insert(sandbox_state).values(
+                    id=1, clock_offset=0.0, clock_frozen_at=None, epoch=0, signing_key=secrets.token_hex(32)
+                )
+            )

@@ -1,0 +1,189 @@
+"""Users: account, profile fields and time-zone history."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from fitbit_local.ids import new_encoded_id
+from fitbit_local.store.schema import user_timezones, users
+
+_PBKDF2_ITERATIONS = 120_000
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), _PBKDF2_ITERATIONS).hex()
+    return f"pbkdf2_sha256${_PBKDF2_ITERATIONS}${salt}${digest}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    _scheme, iterations, salt, digest = stored.split("$")
+    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), int(iterations)).hex()
+    return hmac.compare_digest(candidate, digest)
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    display_name: str
+    locale: str
+    birth_date: date
+    sex: str
+    height_cm: float
+    weight_kg: float
+    member_since: str
+    synthetic: bool
+    synthetic_seed: int | None
+    timezones: tuple[tuple[str, str], ...]  # (effective_from local date, IANA zone), ascending
+
+    def timezone_on(self, day: date | str) -> str:
+        """The zone in effect on a local date (the newest entry that starts on or before it)."""
+        key = day if isinstance(day, str) else day.isoformat()
+        zone = self.timezones[0][1]
+        for effective_from, name in self.timezones:
+            if effective_from <= key:
+                zone = name
+        return zone
+
+    @property
+    def current_timezone(self) -> str:
+        return self.timezones[-1][1]
+
+    def age_on(self, day: date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "user_id": self.id,
+            "name": self.name,
+            "display_name": self.display_name,
+            "timezone": self.current_timezone,
+            "locale": self.locale,
+            "birth_date": self.birth_date.isoformat(),
+            "sex": self.sex,
+            "height_cm": self.height_cm,
+            "weight_kg": self.weight_kg,
+            "synthetic": self.synthetic,
+        }
+
+
+class UserRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def create(
+        self,
+        *,
+        name: str,
+        password: str,
+        timezone: str = "UTC",
+        locale: str = "en_US",
+        birth_date: date = date(1990, 1, 1),
+        sex: str = "NA",
+        height_cm: float = 170.0,
+        weight_kg: float = 70.0,
+        member_since: date | None = None,
+        synthetic: bool = False,
+        synthetic_seed: int | None = None,
+        display_name: str | None = None,
+    ) -> User:
+        since = (member_since or birth_date).isoformat()
+        for _attempt in range(20):
+            user_id = new_encoded_id()
+            try:
+                with self._engine.begin() as conn:
+                    conn.execute(
+                        insert(users).values(
+                            id=user_id,
+                            name=name,
+                            password_hash=hash_password(password),
+                            display_name=display_name or name,
+                            locale=locale,
+                            birth_date=birth_date.isoformat(),
+                            sex=sex,
+                            height_cm=height_cm,
+                            weight_kg=weight_kg,
+                            member_since=since,
+                            synthetic=synthetic,
+                            synthetic_seed=synthetic_seed,
+                            created_at=time.time(),
+                        )
+                    )
+                    conn.execute(insert(user_timezones).values(user_id=user_id, effective_from="0000-01-01", timezone=timezone))
+            except IntegrityError as exc:
+                if self.find(name) is not None:
+                    raise ValueError(f"a user named {name!r} already exists") from exc
+                continue  # encoded id collision: draw another
+            user = self.get(user_id)
+            assert user is not None
+            return user
+        raise RuntimeError("could not allocate an encoded user id")
+
+    def get(self, user_id: str) -> User | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.id == user_id)).first()
+            if row is None:
+                return None
+            zones = conn.execute(
+                select(user_timezones.c.effective_from, user_timezones.c.timezone)
+                .where(user_timezones.c.user_id == user_id)
+                .order_by(user_timezones.c.effective_from)
+            ).all()
+        return User(
+            id=row.id,
+            name=row.name,
+            display_name=row.display_name,
+            locale=row.locale,
+            birth_date=date.fromisoformat(row.birth_date),
+            sex=row.sex,
+            height_cm=row.height_cm,
+            weight_kg=row.weight_kg,
+            member_since=row.member_since,
+            synthetic=bool(row.synthetic),
+            synthetic_seed=row.synthetic_seed,
+            timezones=tuple((z.effective_from, z.timezone) for z in zones),
+        )
+
+    def find(self, name_or_id: str) -> User | None:
+        with self._engine.connect() as conn:
+            user_id = conn.execute(
+                select(users.c.id).where(or_(users.c.id == name_or_id, users.c.name == name_or_id))
+            ).scalar()
+        return self.get(user_id) if user_id else None
+
+    def authenticate(self, name_or_id: str, password: str) -> User | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(users.c.id, users.c.password_hash).where(or_(users.c.id == name_or_id, users.c.name == name_or_id))
+            ).first()
+        if row is None:
+            password_matches(password, hash_password("timing-equaliser"))
+            return None
+        return self.get(row.id) if password_matches(password, row.password_hash) else None
+
+    def list(self) -> list[User]:
+        with self._engine.connect() as conn:
+            ids = conn.execute(select(users.c.id).order_by(users.c.created_at)).scalars().all()
+        return [u for u in (self.get(i) for i in ids) if u is not None]
+
+    def set_timezone(self, user_id: str, timezone: str, effective_from: date) -> None:
+        """Record travel or a settings change: from `effective_from` (local date) on, days render in `timezone`."""
+        with self._engine.begin() as conn:
+            conn.execute(
+                user_timezones.delete().where(
+                    user_timezones.c.user_id == user_id, user_timezones.c.effective_from == effective_from.isoformat()
+                )
+            )
+            conn.execute(
+                insert(user_timezones).values(user_id=user_id, effective_from=effective_from.isoformat(), timezone=timezone)
+            )
