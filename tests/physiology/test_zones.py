@@ -1,8 +1,15 @@
 import numpy as np
 import pytest
 
-from fitbit_local.physiology.day import MINUTES_PER_DAY, NO_ZONE, SECONDS_PER_DAY, ZONE_CARDIO, ZONE_FAT_BURN
-from fitbit_local.physiology.day import ZONE_OUT_OF_RANGE, ZONE_PEAK
+from fitbit_local.physiology.day import (
+    MINUTES_PER_DAY,
+    NO_ZONE,
+    SECONDS_PER_DAY,
+    ZONE_CARDIO,
+    ZONE_FAT_BURN,
+    ZONE_OUT_OF_RANGE,
+    ZONE_PEAK,
+)
 from fitbit_local.physiology.zones import (
     heart_rate_zones,
     heart_rate_zones_legacy,

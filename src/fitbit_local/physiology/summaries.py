@@ -1,0 +1,172 @@
+"""The one derivation of a day's summary values from its raw arrays.
+
+Every daily number the API reports (activity summary, time series, heart zones, AZM, resting HR) comes from
+`derive_daily_summary`, so intraday sums always equal daily totals: totals are computed by summing the same
+arrays the intraday endpoints slice.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from fitbit_local.physiology.activity_levels import LEVEL_SEDENTARY, activity_minutes, minute_activity_levels
+from fitbit_local.physiology.azm import azm_totals
+from fitbit_local.physiology.day import MINUTES_PER_DAY, NO_ZONE, DayArrays
+from fitbit_local.physiology.resting_hr import resting_heart_rate
+from fitbit_local.physiology.zones import (
+    ZONE_CEILING_BPM,
+    ZONE_FLOOR_BPM,
+    ZoneBounds,
+    heart_rate_zones,
+    heart_rate_zones_legacy,
+    max_heart_rate,
+    minute_heart_rate,
+    minute_zones,
+    round_half_up,
+)
+
+# Zone bounds when neither the day nor the caller has a resting HR (Quer et al. 2020 population mean, rounded).
+DEFAULT_RESTING_HR = 65
+MIN_RESERVE_BPM = 10
+ZONE_NAMES = ("Out of Range", "Fat Burn", "Cardio", "Peak")
+
+ZoneScheme = Literal["azm", "legacy"]
+
+
+@dataclass(frozen=True)
+class HeartRateZoneSummary:
+    """One `heartRateZones[]` entry of the classic API: shared boundaries (max = next zone's min)."""
+
+    name: str
+    min: int
+    max: int
+    minutes: int
+    calories_out: float
+
+
+@dataclass(frozen=True, eq=False)
+class DailySummary:
+    steps: int
+    distance_km: float
+    floors: int
+    elevation_m: float
+    calories_out: int
+    activity_calories: int
+    calories_bmr: int
+    sedentary_minutes: int
+    lightly_active_minutes: int
+    fairly_active_minutes: int
+    very_active_minutes: int
+    minutes_in_bed: int
+    resting_heart_rate: int | None
+    zone_bounds: ZoneBounds
+    zones: tuple[HeartRateZoneSummary, ...]
+    azm_fat_burn: int
+    azm_cardio: int
+    azm_peak: int
+    azm_total: int
+    minutes_with_hr: int
+    minute_zones: np.ndarray = field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON types; minute_zones as base64 of its 1440 bytes."""
+        out = {k: v for k, v in asdict(self).items() if k not in ("minute_zones", "zones", "zone_bounds")}
+        out["zone_bounds"] = list(self.zone_bounds)
+        out["zones"] = [asdict(z) for z in self.zones]
+        out["minute_zones"] = base64.b64encode(
+            np.asarray(self.minute_zones, dtype=np.uint8).tobytes()
+        ).decode()
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DailySummary:
+        values = dict(data)
+        values["zone_bounds"] = tuple(int(b) for b in values["zone_bounds"])
+        values["zones"] = tuple(HeartRateZoneSummary(**z) for z in values["zones"])
+        zones = np.frombuffer(base64.b64decode(values["minute_zones"]), dtype=np.uint8).copy()
+        if zones.shape != (MINUTES_PER_DAY,):
+            raise ValueError("minute_zones must decode to 1440 bytes")
+        zones.flags.writeable = False
+        values["minute_zones"] = zones
+        return cls(**values)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DailySummary):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def zone_bounds_for(age: int, resting_hr: int, scheme: ZoneScheme = "azm") -> ZoneBounds:
+    if scheme == "legacy":
+        return heart_rate_zones_legacy(age)
+    # keep a reserve of at least MIN_RESERVE_BPM so implausible inputs still give strictly ordered bounds
+    return heart_rate_zones(age, min(resting_hr, max_heart_rate(age) - MIN_RESERVE_BPM))
+
+
+def derive_daily_summary(
+    day: DayArrays,
+    *,
+    age: int,
+    resting_hr_fallback: int | None,
+    bmr_kcal_per_day: float,
+    zone_scheme: ZoneScheme = "azm",
+) -> DailySummary:
+    """Derive every daily value of one local day from its arrays.
+
+    resting_hr_fallback is the latest earlier day's resting HR; the zones use the day's own resting HR when the
+    arrays yield one, else the fallback, else DEFAULT_RESTING_HR (only the day's own value is reported).
+    """
+    hr = minute_heart_rate(day.heart)
+    rhr = resting_heart_rate(hr, day.steps, day.mets, day.sleep)
+    rhr_for_zones = rhr if rhr is not None else (resting_hr_fallback or DEFAULT_RESTING_HR)
+    bounds = zone_bounds_for(age, rhr_for_zones, zone_scheme)
+    zones = minute_zones(hr, bounds)
+    zones.flags.writeable = False
+
+    calories = day.calories.astype(np.float64)
+    edges = (ZONE_FLOOR_BPM, *bounds, ZONE_CEILING_BPM)
+    zone_rows = tuple(
+        HeartRateZoneSummary(
+            name=ZONE_NAMES[k],
+            min=edges[k],
+            max=edges[k + 1],
+            minutes=int(np.count_nonzero(zones == k)),
+            calories_out=float(calories[zones == k].sum()),
+        )
+        for k in range(4)
+    )
+    azm = azm_totals(zones)
+    levels = activity_minutes(day.mets, day.sleep)
+    minute_levels = minute_activity_levels(day.mets, day.sleep)
+    # Fitbit: "calories burned ... for periods of time when the user was active above sedentary level ...
+    # calculated minute by minute ... includes activity burned calories and BMR."
+    active = (minute_levels != LEVEL_SEDENTARY) & (minute_levels != 255)
+    return DailySummary(
+        steps=int(day.steps.sum(dtype=np.int64)),
+        distance_km=float(day.distance.sum(dtype=np.float64)),
+        floors=int(day.floors.sum(dtype=np.int64)),
+        elevation_m=float(day.elevation.sum(dtype=np.float64)),
+        calories_out=round_half_up(float(calories.sum())),
+        activity_calories=round_half_up(float(calories[active].sum())),
+        calories_bmr=round_half_up(bmr_kcal_per_day),
+        sedentary_minutes=levels.sedentary,
+        lightly_active_minutes=levels.lightly,
+        fairly_active_minutes=levels.fairly,
+        very_active_minutes=levels.very,
+        minutes_in_bed=levels.in_bed,
+        resting_heart_rate=rhr,
+        zone_bounds=bounds,
+        zones=zone_rows,
+        azm_fat_burn=azm.fat_burn,
+        azm_cardio=azm.cardio,
+        azm_peak=azm.peak,
+        azm_total=azm.total,
+        minutes_with_hr=int(np.count_nonzero(zones != NO_ZONE)),
+        minute_zones=zones,
+    )
