@@ -9,10 +9,10 @@ import importlib
 import logging
 
 from starlette.applications import Starlette
+from starlette.convertors import CONVERTOR_TYPES, Convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.convertors import CONVERTOR_TYPES, Convertor
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -141,3 +141,10 @@ def create_app(services: Services) -> Starlette:
     app.state.services = services
     return FitbitEdge(app, services)  # type: ignore[return-value]
 
+
+
+def app_from_env() -> FitbitEdge:
+    """Factory for multi-worker ``uvicorn`` (each worker builds its own services from FITBIT_LOCAL_* variables)."""
+    from fitbit_local.config import Settings
+
+    return create_app(Services.build(Settings()))  # type: ignore[return-value]

@@ -29,6 +29,10 @@ class UnitSystem:
     def height(self, cm: float) -> float:
         return cm / CM_PER_INCH if self.name == "en_US" else cm
 
+    def height_to_cm(self, value: float) -> float:
+        """A height given in this unit system (inches for en_US), in centimetres."""
+        return value * CM_PER_INCH if self.name == "en_US" else value
+
     def weight(self, kg: float) -> float:
         if self.name == "en_US":
             return kg / KG_PER_POUND

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fitbit_local.api.context import RequestContext
+from fitbit_local.api.params import parse_date
 from fitbit_local.api.registry import endpoint
+from fitbit_local.errors import FitbitError
 
 PROFILE_PATH = "/user/{user_id}/profile.json"
 
@@ -80,3 +82,48 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
     if user.synthetic:
         profile["fitbitLocalSynthetic"] = True  # provenance: synthetic data never passes for real data
     return {"user": profile}
+
+
+def _invalid(field: str, value: str) -> FitbitError:
+    return FitbitError("validation_value", field_name=field, field=field, value=value)
+
+
+def _number(field: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise _invalid(field, value) from None
+    if not 0 < number < 10_000:
+        raise _invalid(field, value)
+    return number
+
+
+@endpoint("updateProfile", "POST", PROFILE_PATH, scope="profile", write=True)
+def update_profile(ctx: RequestContext) -> dict[str, object]:
+    """POST profile.json [SW updateProfile, mis-nested under "post" in the official file]. Height is read in the
+    request's unit system, as Fitbit read write parameters [DOC §9.1]."""
+    changes: dict[str, object] = {}
+    form = ctx.form
+    if "gender" in form:
+        gender = form["gender"].upper()
+        if gender not in ("MALE", "FEMALE", "NA"):
+            raise _invalid("gender", form["gender"])
+        changes["sex"] = gender
+    if "birthday" in form:
+        changes["birth_date"] = parse_date(form["birthday"], today=ctx.today).isoformat()
+    if "height" in form:
+        changes["height_cm"] = ctx.units.height_to_cm(_number("height", form["height"]))
+    if "fullName" in form:
+        changes["display_name"] = form["fullName"][:100]
+    if "locale" in form:
+        changes["locale"] = form["locale"]
+    if "timezone" in form:
+        try:
+            ZoneInfo(form["timezone"])
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise _invalid("timezone", form["timezone"]) from exc
+        ctx.services.store.users.set_timezone(ctx.user.id, form["timezone"], ctx.today)
+    if changes:
+        ctx.services.store.users.update(ctx.user.id, **changes)
+    ctx.user = ctx.services.store.users.get(ctx.user.id) or ctx.user
+    return get_profile(ctx)

@@ -146,6 +146,9 @@ _ROWS: list[ErrorRow] = [
     ErrorRow(
         "validation_date", 400, "validation", "Invalid date: {date}", "Verify date format is YYYY-MM-DD", field_name="date"
     ),
+    # Not in the seed table: Fitbit's generic field validation (observed bodies such as fieldName "weight",
+    # "Weight is required"); the wording is ours, see docs/decisions.md.
+    ErrorRow("validation_value", 400, "validation", "Invalid {field} parameter value: {value}", field_name="value"),
     # --- 401 Unauthorized ------------------------------------------------------------------------------------------
     ErrorRow(
         "expired_token", 401, "expired_token", "Access token expired: {access_token}" + OAUTH_SUFFIX,

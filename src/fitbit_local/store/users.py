@@ -176,6 +176,15 @@ class UserRepository:
             ids = conn.execute(select(users.c.id).order_by(users.c.created_at)).scalars().all()
         return [u for u in (self.get(i) for i in ids) if u is not None]
 
+    def update(self, user_id: str, **values: object) -> None:
+        """Change profile fields (column names of the users table)."""
+        allowed = {"display_name", "locale", "birth_date", "sex", "height_cm", "weight_kg"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
+        with self._engine.begin() as conn:
+            conn.execute(users.update().where(users.c.id == user_id).values(**values))
+
     def set_timezone(self, user_id: str, timezone: str, effective_from: date) -> None:
         """Record travel or a settings change: from `effective_from` (local date) on, days render in `timezone`."""
         with self._engine.begin() as conn:

@@ -1,0 +1,3 @@
+from fitbit_local.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""``fitbit-local serve --demo``: one app of each type and synthetic users with months of data, created once."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from fitbit_local.api.params import local_today
+from fitbit_local.services import Services
+from fitbit_local.store.apps import App
+from fitbit_local.store.users import User
+
+DEMO_DAYS = 120
+DEMO_REDIRECT_URI = "http://localhost:8000/callback"
+DEMO_PASSWORD = "demo-password"
+SEED_SCOPES = (
+    "temperature location oxygen_saturation heartrate sleep activity settings profile weight cardio_fitness "
+    "nutrition respiratory_rate electrocardiogram social"
+)
+_USERS = (
+    {"name": "demo", "timezone": "America/New_York", "birth_date": date(1988, 4, 12), "sex": "FEMALE",
+     "height_cm": 166.0, "weight_kg": 61.5, "seed": 1},
+    {"name": "alex", "timezone": "Europe/London", "birth_date": date(1979, 9, 3), "sex": "MALE",
+     "height_cm": 181.0, "weight_kg": 83.0, "seed": 2},
+)
+
+
+@dataclass
+class Demo:
+    users: list[User]
+    apps: list[tuple[App, str | None]]  # the secret only when this run created the app
+
+
+def ensure_demo(services: Services) -> Demo:
+    from fitbit_local.sources.load import store_synthetic_days
+
+    store = services.store
+    users: list[User] = []
+    for spec in _USERS:
+        user = store.users.find(str(spec["name"]))
+        if user is None:
+            today = local_today(str(spec["timezone"]), services.clock.now())
+            user = store.users.create(
+                name=str(spec["name"]), password=DEMO_PASSWORD, timezone=str(spec["timezone"]),
+                birth_date=spec["birth_date"], sex=str(spec["sex"]), height_cm=float(spec["height_cm"]),  # type: ignore[arg-type]
+                weight_kg=float(spec["weight_kg"]), member_since=today, synthetic=True,  # type: ignore[arg-type]
+                synthetic_seed=int(spec["seed"]),  # type: ignore[call-overload]
+            )
+            store_synthetic_days(store, user, days=DEMO_DAYS, end=today, seed=int(spec["seed"]))  # type: ignore[call-overload]
+        users.append(user)
+    owner = users[0]
+    apps: list[tuple[App, str | None]] = []
+    for app_type in ("server", "client", "personal"):
+        name = f"Demo {app_type.capitalize()} App"
+        existing = store.apps.find_by_name(name)
+        if existing is not None:
+            apps.append((existing, None))
+            continue
+        app, secret = store.apps.create(
+            name=name, app_type=app_type, redirect_uris=[DEMO_REDIRECT_URI],
+            owner_user_id=owner.id if app_type == "personal" else None,
+        )
+        apps.append((app, secret))
+    return Demo(users, apps)
+
+
+def authorize_url(base_url: str, app: App) -> tuple[str, str]:
+    """A ready-made PKCE authorize URL and its code_verifier."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    query = urlencode({
+        "client_id": app.client_id, "response_type": "code", "scope": SEED_SCOPES,
+        "redirect_uri": app.redirect_uris[0], "code_challenge": challenge, "code_challenge_method": "S256",
+        "state": secrets.token_urlsafe(8),
+    })
+    return f"{base_url}/oauth2/authorize?{query}", verifier
+
+
+def print_demo(demo: Demo, base_url: str) -> None:
+    lines = ["", "fitbit-local demo (synthetic data)", "", "Users (sign in on the consent page with name or id):"]
+    for user in demo.users:
+        lines.append(f"  {user.name:6} id {user.id}  password {DEMO_PASSWORD}  timezone {user.current_timezone}")
+    lines += ["", "Apps:"]
+    for app, secret in demo.apps:
+        shown = secret if secret else "(shown when first created)"
+        owner = f"  owner {app.owner_user_id}" if app.owner_user_id else ""
+        lines.append(f"  {app.app_type:8} client_id {app.client_id}  client_secret {shown}{owner}")
+    server_app = next(app for app, _ in demo.apps if app.app_type == "server")
+    url, verifier = authorize_url(base_url, server_app)
+    lines += [
+        "",
+        "Authorize the Server app (then exchange the code at POST /oauth2/token with Basic auth):",
+        f"  {url}",
+        f"  code_verifier: {verifier}",
+        f"  redirect_uri: {DEMO_REDIRECT_URI}",
+        "",
+        "Or mint a token directly:",
+        f"  fitbit-local tokens issue --app {server_app.client_id} --user {demo.users[0].id} --scope \"{SEED_SCOPES}\"",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
