@@ -1,0 +1,94 @@
+"""Storage on SQLite and PostgreSQL: migrations match the metadata; repositories round-trip; nothing committed is lost."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from fitbit_local.clock import Clock
+from fitbit_local.physiology.day import DayArrays
+from fitbit_local.store import Store
+from fitbit_local.store.schema import metadata
+
+
+@pytest.fixture
+def db(store_url):
+    store = Store.open(database_url=store_url)
+    yield store
+    store.close()
+
+
+def test_migrations_produce_exactly_the_metadata(db):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert diff == []
+
+
+def test_migrating_twice_is_harmless_and_keeps_data(store_url):
+    first = Store.open(database_url=store_url)
+    user = first.users.create(name="keep", password="pw")
+    first.close()
+    second = Store.open(database_url=store_url)
+    assert second.users.get(user.id) == user
+    second.close()
+
+
+def test_users_and_timezone_history(db):
+    user = db.users.create(name="ann", password="s3cret", timezone="America/New_York", birth_date=date(1980, 2, 29))
+    assert db.users.authenticate("ann", "s3cret") == user
+    assert db.users.authenticate(user.id, "s3cret") == user
+    assert db.users.authenticate("ann", "wrong") is None
+    assert db.users.authenticate("nobody", "s3cret") is None
+    db.users.set_timezone(user.id, "Asia/Tokyo", date(2026, 5, 1))
+    moved = db.users.get(user.id)
+    assert moved.timezone_on(date(2026, 4, 30)) == "America/New_York"
+    assert moved.timezone_on(date(2026, 5, 1)) == "Asia/Tokyo"
+    assert moved.current_timezone == "Asia/Tokyo"
+    assert moved.age_on(date(2026, 2, 28)) == 45 and moved.age_on(date(2026, 3, 1)) == 46
+    with pytest.raises(ValueError):
+        db.users.create(name="ann", password="x")
+
+
+def test_apps_secrets_are_hashed_and_access_mode_bumps_generation(db):
+    app, secret = db.apps.create(name="s", app_type="server", redirect_uris=["https://a.example/cb"])
+    assert secret not in app.secret_hash and len(app.secret_hash) == 64
+    assert db.apps.update(app.client_id, intraday=True).access_generation == 0
+    assert db.apps.update(app.client_id, read_only=True).access_generation == 1
+    assert db.apps.update(app.client_id, read_only=True).access_generation == 1
+    with pytest.raises(ValueError):
+        db.apps.create(name="bad", app_type="desktop", redirect_uris=["https://a.example/cb"])
+
+
+def test_day_arrays_round_trip_and_replace(db):
+    user = db.users.create(name="ann", password="pw")
+    rng = np.random.default_rng(7)
+    arrays = DayArrays(
+        heart=rng.integers(0, 180, 86_400).astype(np.uint8),
+        steps=rng.integers(0, 120, 1_440).astype(np.uint16),
+        calories=rng.random(1_440).astype(np.float32),
+    )
+    day = date(2026, 3, 1)
+    assert db.series.put_days(user.id, [(day, arrays, {"steps": int(arrays.steps.sum())})], source="synthetic") == 1
+    assert np.array_equal(db.series.get_series(user.id, "heart", day), arrays.heart)
+    assert db.series.get_series(user.id, "floors", day) is None  # all-zero series are not stored
+    loaded = db.series.get_day(user.id, day)
+    assert np.array_equal(loaded.calories, arrays.calories)
+    assert db.series.get_summaries(user.id, day, day) == {"2026-03-01": {"steps": int(arrays.steps.sum())}}
+    db.series.put_days(user.id, [(day, DayArrays(), {"steps": 0})], source="synthetic")
+    assert db.series.get_series(user.id, "heart", day) is None
+    assert db.series.day_range(user.id) == (day, day)
+
+
+def test_the_clock_is_shared_through_the_database(store_url):
+    a, b = Store.open(database_url=store_url), Store.open(database_url=store_url)
+    clock_a, clock_b = Clock(a.engine), Clock(b.engine)
+    clock_a.advance(86_400)
+    clock_b.refresh()
+    assert abs(clock_b.now() - clock_a.now()) < 5
+    assert clock_b.epoch == clock_a.epoch
+    a.close()
+    b.close()

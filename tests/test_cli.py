@@ -1,0 +1,91 @@
+"""The command-line contract, run as a real subprocess: one JSON object per admin command with --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import httpx
+
+from fitbit_local.ids import is_encoded_id
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "fitbit_local", *args], capture_output=True, text=True, timeout=120
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args}: exit {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def as_json(result: subprocess.CompletedProcess[str]) -> dict:
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1, result.stdout
+    return json.loads(lines[0])
+
+
+def test_users_apps_tokens_clock_and_faults(tmp_path):
+    data = str(tmp_path)
+    user = as_json(run("users", "create", "--data", data, "--name", "ann", "--password", "pw", "--timezone",
+                       "Europe/Berlin", "--birth-date", "1985-06-01", "--sex", "FEMALE", "--height-cm", "165",
+                       "--weight-kg", "60", "--json"))
+    assert is_encoded_id(user["user_id"])
+    assert user["timezone"] == "Europe/Berlin"
+    app = as_json(run("apps", "create", "--data", data, "--name", "study", "--type", "server", "--redirect-uri",
+                      "https://example.org/cb", "--redirect-uri", "https://example.org/cb2", "--json"))
+    assert app["type"] == "server" and len(app["client_secret"]) == 32
+    assert app["redirect_uris"] == ["https://example.org/cb", "https://example.org/cb2"]
+    updated = as_json(run("apps", "update", "--data", data, app["client_id"], "--intraday", "--read-only", "--json"))
+    assert updated["intraday"] is True and updated["read_only"] is True
+    listed = as_json(run("apps", "list", "--data", data, "--json"))
+    assert [a["client_id"] for a in listed["apps"]] == [app["client_id"]]
+    token = as_json(run("tokens", "issue", "--data", data, "--app", app["client_id"], "--user", user["user_id"],
+                        "--scope", "activity heartrate profile", "--json"))
+    assert set(token) == {"access_token", "expires_in", "refresh_token", "scope", "token_type", "user_id"}
+    assert token["scope"] == "activity heartrate profile" and token["user_id"] == user["user_id"]
+    frozen = as_json(run("clock", "set", "--data", data, "2026-01-15T08:00:00Z", "--frozen", "--json"))
+    assert frozen == {"now": "2026-01-15T08:00:00Z", "frozen": True, "offset_seconds": 0.0}
+    moved = as_json(run("clock", "advance", "--data", data, "1h30m", "--json"))
+    assert moved["now"] == "2026-01-15T09:30:00Z"
+    fault = as_json(run("faults", "add", "--data", data, "--status", "503", "--app", app["client_id"], "--count", "2",
+                        "--json"))
+    assert fault["error"] == "maintenance" and fault["remaining"] == 2
+    assert len(as_json(run("faults", "list", "--data", data, "--json"))["faults"]) == 1
+    assert as_json(run("faults", "clear", "--data", data, "--json")) == {"removed": 1}
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path):
+    data = str(tmp_path)
+    for args in (
+        ("apps", "create", "--data", data, "--name", "x", "--type", "server", "--redirect-uri", "https://a/#frag"),
+        ("tokens", "issue", "--data", data, "--app", "NOAPP1", "--user", "nobody"),
+        ("clock", "advance", "--data", data, "soon"),
+        ("faults", "add", "--data", data, "--status", "299"),
+    ):
+        result = run(*args, check=False)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr and result.stderr.startswith("fitbit-local: ")
+
+
+def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path, settings):
+    from fitbit_local.services import Services
+    from tests.conftest import start_server
+
+    data = str(tmp_path)
+    user = as_json(run("users", "create", "--data", data, "--name", "bo", "--json"))
+    app = as_json(run("apps", "create", "--data", data, "--name", "a", "--type", "client", "--redirect-uri",
+                      "https://x.example/cb", "--json"))
+    token = as_json(run("tokens", "issue", "--data", data, "--app", app["client_id"], "--user", "bo", "--json"))
+    services = Services.build(settings)
+    running = start_server(services)
+    try:
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        assert httpx.get(running.base_url + "/1/user/-/profile.json", headers=headers).status_code == 200
+        run("clock", "advance", "--data", data, "9h")  # another process moves the shared clock
+        expired = httpx.get(running.base_url + "/1/user/-/profile.json", headers=headers)
+        assert expired.status_code == 401 and expired.json()["errors"][0]["errorType"] == "expired_token"
+    finally:
+        running.stop()
+    assert user["user_id"]
