@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, update
 
+from fitbit_local.store.db import FastReader
 from fitbit_local.store.schema import sandbox_state
 
 
@@ -27,6 +28,7 @@ class ClockState:
 class Clock:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._reader = FastReader(engine)
         self._state = ClockState(0.0, None, 0)
         self.refresh()
 
@@ -36,13 +38,11 @@ class Clock:
         return self._state.epoch
 
     def refresh(self) -> ClockState:
-        with self._engine.connect() as conn:
-            row = conn.execute(
-                select(sandbox_state.c.clock_offset, sandbox_state.c.clock_frozen_at, sandbox_state.c.epoch).where(
-                    sandbox_state.c.id == 1
-                )
-            ).one()
-        self._state = ClockState(row.clock_offset, row.clock_frozen_at, row.epoch)
+        row = self._reader.fetchone("SELECT clock_offset, clock_frozen_at, epoch FROM sandbox_state WHERE id = 1")
+        if row is None:
+            raise RuntimeError("the database has no sandbox state row: it was not migrated")
+        offset, frozen_at, epoch = row
+        self._state = ClockState(float(offset), None if frozen_at is None else float(frozen_at), int(epoch))
         return self._state
 
     def now(self) -> float:

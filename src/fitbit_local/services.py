@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from fitbit_local.clock import Clock
 from fitbit_local.config import Settings
@@ -11,6 +13,9 @@ from fitbit_local.oauth.tokens import AccessTokenValidator
 from fitbit_local.ratelimit import RateLimiter, make_rate_limiter
 from fitbit_local.store import Store
 from fitbit_local.store.sandbox import Fault
+from fitbit_local.store.users import User
+
+T = TypeVar("T")
 
 log = logging.getLogger("fitbit_local")
 
@@ -23,8 +28,8 @@ class Services:
     tokens: AccessTokenValidator
     rate_limiter: RateLimiter
     signing_key: bytes
-    _faults: list[Fault] = field(default_factory=list)
-    _faults_epoch: int = -1
+    _cache: dict[object, object] = field(default_factory=dict)
+    _cache_epoch: int = -1
 
     @classmethod
     def build(cls, settings: Settings, store: Store | None = None) -> Services:
@@ -42,11 +47,23 @@ class Services:
             signing_key=key,
         )
 
+    def cached(self, key: object, load: Callable[[], T]) -> T:
+        """A value read from the store, kept until the sandbox epoch moves (every write that matters to a cached
+        value bumps it in the same transaction, so all workers see changes on their next request)."""
+        if self._cache_epoch != self.clock.epoch:
+            self._cache.clear()
+            self._cache_epoch = self.clock.epoch
+        if key not in self._cache:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key] = load()
+        return self._cache[key]  # type: ignore[return-value]
+
+    def user(self, user_id: str) -> User | None:
+        return self.cached(("user", user_id), lambda: self.store.users.get(user_id))
+
     def active_faults(self) -> list[Fault]:
-        if self._faults_epoch != self.clock.epoch:
-            self._faults = self.store.sandbox.list_faults()
-            self._faults_epoch = self.clock.epoch
-        return self._faults
+        return self.cached("faults", self.store.sandbox.list_faults)
 
     def matching_fault(self, path: str, client_id: str | None, user_id: str | None) -> Fault | None:
         """The first injected fault that matches this request and still has firings left (consumes one)."""

@@ -56,7 +56,7 @@ def resolve_user(services: Services, path_user: str | None, token: AccessToken) 
     shared with apps the owner authorised) [DOC: "user-id — The encoded ID of the user. Use "-" …"]."""
     if path_user not in (None, "-", token.user_id):
         raise FitbitError("insufficient_permissions_owner")
-    user = services.store.users.get(token.user_id)
+    user = services.user(token.user_id)
     if user is None:  # the user was deleted after the token was issued
         raise FitbitError("invalid_token", access_token="")
     return user

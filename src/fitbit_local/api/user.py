@@ -33,7 +33,9 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
         "avatar": "https://static0.fitbit.com/images/profile/defaultProfile_100.png",
         "avatar150": "https://static0.fitbit.com/images/profile/defaultProfile_150.png",
         "avatar640": "https://static0.fitbit.com/images/profile/defaultProfile_640.png",
-        "averageDailySteps": ctx.services.store.series.average_daily_steps(user.id),
+        "averageDailySteps": ctx.services.cached(
+            ("averageDailySteps", user.id), lambda: ctx.services.store.series.average_daily_steps(user.id)
+        ),
         "challengesBeta": True,
         "clockTimeDisplayFormat": "24hour" if units.name != "en_US" else "12hour",
         "corporate": False,

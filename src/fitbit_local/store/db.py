@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -41,6 +42,32 @@ def create_db_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
+
+
+class FastReader:
+    """A per-thread DBAPI connection for the one tiny read every request makes (the sandbox state row), skipping
+    SQLAlchemy's statement machinery. Each read ends its transaction so PostgreSQL never holds a stale snapshot."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._local = threading.local()
+
+    def fetchone(self, sql: str) -> tuple | None:  # type: ignore[type-arg]
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(sql)
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+                connection.rollback()
+        except Exception:
+            self._local.connection = None
+            connection.invalidate()
+            raise
 
 
 def alembic_config() -> Config:

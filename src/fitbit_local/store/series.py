@@ -11,6 +11,7 @@ import orjson
 from sqlalchemy import Engine, and_, delete, insert, select
 
 from fitbit_local.physiology.day import SERIES, DayArrays
+from fitbit_local.store.sandbox import bump_epoch
 from fitbit_local.store.schema import daily_summaries, series_days
 
 _COMPRESSION_LEVEL = 6
@@ -56,6 +57,7 @@ class SeriesRepository:
             if series_rows:
                 conn.execute(insert(series_days), series_rows)
             conn.execute(insert(daily_summaries), summary_rows)
+            bump_epoch(conn)  # cached summaries (e.g. the profile's averageDailySteps) are stale now
         return len(day_keys)
 
     def get_series(self, user_id: str, name: str, day: date) -> np.ndarray | None:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from fitbit_local.ids import new_encoded_id
+from fitbit_local.store.sandbox import bump_epoch
 from fitbit_local.store.schema import user_timezones, users
 
 _PBKDF2_ITERATIONS = 120_000
@@ -184,6 +185,7 @@ class UserRepository:
             raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
         with self._engine.begin() as conn:
             conn.execute(users.update().where(users.c.id == user_id).values(**values))
+            bump_epoch(conn)
 
     def set_timezone(self, user_id: str, timezone: str, effective_from: date) -> None:
         """Record travel or a settings change: from `effective_from` (local date) on, days render in `timezone`."""
@@ -196,3 +198,4 @@ class UserRepository:
             conn.execute(
                 insert(user_timezones).values(user_id=user_id, effective_from=effective_from.isoformat(), timezone=timezone)
             )
+            bump_epoch(conn)
