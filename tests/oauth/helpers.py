@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
@@ -78,7 +78,12 @@ def submit(http: httpx.Client, page: httpx.Response, *, username: str = "ann", p
     if scopes is not None:
         fields = [(n, v) for n, v in fields if n != "scope"] + [("scope", s) for s in scopes]
     fields += [("username", username), ("password", password), ("action", action)]
-    return http.post("/oauth2/authorize", data=fields)  # type: ignore[arg-type]
+    return post_form(http, "/oauth2/authorize", fields)
+
+
+def post_form(http: httpx.Client, url: str, fields: list[tuple[str, str]], **kw: object) -> httpx.Response:
+    headers = {"content-type": "application/x-www-form-urlencoded", **kw.pop("headers", {})}  # type: ignore[dict-item]
+    return http.post(url, content=urlencode(fields), headers=headers, **kw)  # type: ignore[arg-type]
 
 
 def authorize(http: httpx.Client, client_id: str, *, scope: str = "activity profile", response_type: str = "code",

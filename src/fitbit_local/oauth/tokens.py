@@ -239,3 +239,31 @@ def close_replay_window(conn: Connection, child_refresh_hash: str) -> None:
         .where(refresh_tokens.c.child_hash == child_refresh_hash, refresh_tokens.c.replay_sealed.is_not(None))
         .values(replay_sealed=None, replay_until=None)
     )
+
+
+def issue_for_consent(
+    engine: Engine,
+    *,
+    signing_key: bytes,
+    app: App,
+    user_id: str,
+    granted: set[str],
+    now: float,
+    expires_in: int = CODE_FLOW_LIFETIME,
+    with_refresh: bool = True,
+) -> dict[str, object]:
+    """Record the user's consent and mint tokens in one transaction (used by the consent flows and by
+    `fitbit-local tokens issue`)."""
+    with engine.begin() as conn:
+        grant_id = upsert_grant(conn, app.client_id, user_id, granted, now)
+        return issue_tokens(
+            conn,
+            signing_key=signing_key,
+            app=app,
+            user_id=user_id,
+            grant_id=grant_id,
+            granted=granted,
+            now=now,
+            expires_in=expires_in,
+            with_refresh=with_refresh,
+        )

@@ -1,0 +1,92 @@
+"""The sign-in + consent page and the error page, as escaped HTML, with the anti-framing/anti-leak headers
+(anchors A10, A11) on every response."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html import escape
+
+from fitbit_local.oauth.authorize import FIELDS, AuthorizeRequest
+
+SCOPE_DESCRIPTIONS: dict[str, str] = {  # [SW securityDefinitions.oauth2.scopes]
+    "activity": "Activity data and exercise log related features, such as steps, distance, calories burned, "
+                "and active minutes",
+    "cardio_fitness": "Maximum or optimum rate at which the user\u2019s heart, lungs, and muscles can effectively "
+                      "use oxygen during exercise",
+    "electrocardiogram": "A users on-device ECG readings",
+    "heartrate": "Continuous heart rate & HRV data and related analysis",
+    "irregular_rhythm_notifications": "Includes the users engagement and list of irregular rhythm notification alerts.",
+    "location": "GPS and other location data",
+    "nutrition": "Calorie consumption and nutrition related features, such as food/water logging, goals, and plans",
+    "oxygen_saturation": "SpO2 (Oxygen Saturation) is a measurement of your blood oxygen level",
+    "profile": "Basic user information",
+    "respiratory_rate": "Respiratory Rate is a measurement of your breaths at night.",
+    "settings": "User account and device settings, such as alarms",
+    "sleep": "Sleep logs and related sleep analysis",
+    "social": "Friend-related features, such as friend list and leaderboard",
+    "temperature": "Core and skin temperature data",
+    "weight": "Weight and related information, such as body mass index, body fat percentage, and goals",
+}
+
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#222}"
+    "h1{color:#00b0b9;font-size:1.5rem}.error{color:#b00020;border:1px solid #b00020;padding:.75rem}"
+    "label{display:block;margin:.4rem 0}input[type=text],input[type=password]{width:100%;padding:.4rem}"
+    "fieldset{margin:1rem 0}small{color:#666}button{margin-right:.5rem;padding:.5rem 1rem}"
+)
+_STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+}
+SIGN_IN_FAILED = "The email address or password you entered is incorrect."
+FORM_EXPIRED = "Your sign-in form expired or could not be verified. Please sign in again."
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n<h1>fitbit-local</h1>\n{body}\n"
+        "</body></html>\n"
+    )
+
+
+def error_page(message: str) -> str:
+    """An authorization error as Fitbit showed it on the form, e.g. 'invalid_request - Missing scope ...'."""
+    return _page("Authorization error", f'<p class="error" id="error">{escape(message)}</p>')
+
+
+def consent_page(req: AuthorizeRequest, csrf: str, *, notice: str | None = None, username: str = "") -> str:
+    hidden = "\n".join(
+        f'<input type="hidden" name="{name if name != "scope" else "requested_scope"}" '
+        f'value="{escape(req.raw.get(name, ""))}">'
+        for name in FIELDS
+    )
+    boxes = "\n".join(
+        f'<label><input type="checkbox" name="scope" value="{escape(s)}" checked> <b>{escape(s)}</b> '
+        f"<small>{escape(SCOPE_DESCRIPTIONS.get(s, ''))}</small></label>"
+        for s in req.scopes
+    )
+    notice_html = f'<p class="error" id="signin-error">{escape(notice)}</p>\n' if notice else ""
+    body = (
+        f"<p><b>{escape(req.app.name)}</b> would like the ability to access the following data in your "
+        "Fitbit account.</p>\n"
+        f"{notice_html}"
+        '<form method="post" action="/oauth2/authorize">\n'
+        f'<input type="hidden" name="csrf_token" value="{escape(csrf)}">\n{hidden}\n'
+        '<label>Email or user id <input type="text" name="username" autocomplete="username" '
+        f'value="{escape(username)}"></label>\n'
+        '<label>Password <input type="password" name="password" autocomplete="current-password"></label>\n'
+        f"<fieldset><legend>Allow access to</legend>\n{boxes}\n</fieldset>\n"
+        '<button type="submit" name="action" value="allow">Allow</button>'
+        '<button type="submit" name="action" value="deny">Deny</button>\n</form>'
+    )
+    return _page(f"Authorize {req.app.name}", body)

@@ -1,0 +1,199 @@
+"""grant_type=refresh_token: rotation (R2), the replay window (R3/R4), client binding (R1), scopes (R5), the
+app access-mode change (R6), 409 refresh_conflict and refresh-token recovery."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+
+from fitbit_local.oauth import refresh as refresh_module
+from tests.factories import bearer, issue_token, make_app, make_user
+from tests.oauth.helpers import BASIC_REALM, basic, error_of, oauth_message, post_form
+
+
+@pytest.fixture
+def ann(services):  # type: ignore[no-untyped-def]
+    return make_user(services, "ann")
+
+
+@pytest.fixture
+def app(services):  # type: ignore[no-untyped-def]
+    return make_app(services, "server")
+
+
+@pytest.fixture
+def tokens(services, ann, app):  # type: ignore[no-untyped-def]
+    return issue_token(services, app.client_id, ann.id, scopes="activity profile")
+
+
+def do_refresh(http, app, refresh_token, **extra):  # type: ignore[no-untyped-def]
+    fields = [("grant_type", "refresh_token")]
+    if refresh_token is not None:
+        fields.append(("refresh_token", refresh_token))
+    fields += list(extra.items())
+    return post_form(http, "/oauth2/token", fields, headers=basic(app.client_id, app.secret))
+
+
+def invalid(token: str) -> tuple[int, str, str]:
+    return 400, "invalid_grant", oauth_message(f"Refresh token invalid: {token}")
+
+
+def test_refresh_rotates_and_keeps_scopes(http, services, app, tokens):  # R2, R5
+    response = do_refresh(http, app, tokens["refresh_token"], scope="activity", expires_in="28800")
+    body = response.json()
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert body["refresh_token"] != tokens["refresh_token"] and body["access_token"] != tokens["access_token"]
+    assert body["scope"] == "activity profile" and body["expires_in"] == 28800
+    # the old access token stays valid until it expires (several active access tokens are allowed)
+    assert http.get("/1/user/-/profile.json", headers=bearer(tokens)).status_code == 200
+    assert http.get("/1/user/-/profile.json", headers=bearer(body)).status_code == 200
+    assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
+
+
+def test_identical_retry_returns_the_same_pair_until_a_new_token_is_used(http, services, app, tokens):  # R3, R4
+    first = do_refresh(http, app, tokens["refresh_token"]).json()
+    services.clock.advance(60)
+    assert do_refresh(http, app, tokens["refresh_token"]).json() == first
+    assert http.get("/1/user/-/profile.json", headers=bearer(first)).status_code == 200  # closes the window
+    assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
+
+
+def test_using_the_new_refresh_token_closes_the_window(http, services, app, tokens):
+    first = do_refresh(http, app, tokens["refresh_token"]).json()
+    second = do_refresh(http, app, first["refresh_token"]).json()
+    assert second["refresh_token"] != first["refresh_token"]
+    assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
+    assert do_refresh(http, app, first["refresh_token"]).json() == second  # its own window is still open
+
+
+def test_replay_window_is_five_minutes(http, services, app, tokens):
+    do_refresh(http, app, tokens["refresh_token"])
+    services.clock.advance(301)
+    assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
+
+
+def test_database_never_holds_a_usable_token(http, services, app, tokens):
+    body = do_refresh(http, app, tokens["refresh_token"]).json()
+    from sqlalchemy import select
+
+    from fitbit_local.store.schema import refresh_tokens
+
+    with services.store.engine.connect() as conn:
+        blobs = [bytes(r.replay_sealed) for r in conn.execute(select(refresh_tokens)).all() if r.replay_sealed]
+    assert blobs and all(body["refresh_token"].encode() not in b and body["access_token"].encode() not in b
+                         for b in blobs)
+
+
+def test_missing_and_unknown_refresh_token(http, app):
+    assert error_of(do_refresh(http, app, None)) == (400, "invalid_grant",
+                                                     oauth_message("Missing parameters: refresh_token"))
+    assert error_of(do_refresh(http, app, "f" * 64)) == invalid("f" * 64)
+
+
+def test_refresh_token_is_bound_to_its_client(http, services, tokens):  # R1
+    other = make_app(services, "server")
+    assert error_of(do_refresh(http, other, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
+    assert do_refresh(http, make_app(services), "x").status_code == 400
+
+
+def test_server_app_must_authenticate_to_refresh(http, app, tokens):  # T3
+    response = post_form(http, "/oauth2/token", [("grant_type", "refresh_token"),
+                                                 ("refresh_token", tokens["refresh_token"]),
+                                                 ("client_id", app.client_id)])
+    assert error_of(response)[:2] == (401, "invalid_client")
+    assert response.headers["WWW-Authenticate"] == BASIC_REALM
+
+
+def test_client_app_refreshes_with_client_id(http, services, ann):
+    client = make_app(services, "client")
+    tokens = issue_token(services, client.client_id, ann.id)
+    response = post_form(http, "/oauth2/token", [("grant_type", "refresh_token"), ("client_id", client.client_id),
+                                                 ("refresh_token", tokens["refresh_token"])])
+    assert response.status_code == 200
+
+
+def test_access_mode_change_invalidates_tokens(http, services, app, tokens):  # R6
+    services.store.apps.update(app.client_id, read_only=True)
+    assert error_of(http.get("/1/user/-/profile.json", headers=bearer(tokens)))[:2] == (401, "invalid_token")
+
+
+def test_concurrent_refresh_mid_rotation_is_409(http, services, app, tokens, monkeypatch):
+    claimed, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        claimed.set()
+        release.wait(10)
+
+    monkeypatch.setattr(refresh_module, "after_claim", hold)
+    results: dict[str, httpx.Response] = {}
+
+    def winner() -> None:
+        with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
+            results["winner"] = do_refresh(client, app, tokens["refresh_token"])
+
+    thread = threading.Thread(target=winner)
+    thread.start()
+    assert claimed.wait(10)
+    loser = do_refresh(http, app, tokens["refresh_token"])
+    release.set()
+    thread.join(10)
+    assert error_of(loser) == (409, "invalid_request", "Concurrent refresh token requests were made by the same client "
+                               "for the same user, and while one of these requests probably succeeded, this one did "
+                               "not due to an update conflict.")
+    assert results["winner"].status_code == 200
+    monkeypatch.setattr(refresh_module, "after_claim", None)
+    assert do_refresh(http, app, tokens["refresh_token"]).json() == results["winner"].json()
+
+
+def test_simultaneous_refreshes_stay_consistent(http, services, app, tokens):  # R4
+    barrier = threading.Barrier(5)
+    bodies: list[tuple[int, dict]] = []
+
+    def go() -> None:
+        with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
+            barrier.wait()
+            response = do_refresh(client, app, tokens["refresh_token"])
+            bodies.append((response.status_code, response.json()))
+
+    threads = [threading.Thread(target=go) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ok = [b for s, b in bodies if s == 200]
+    assert ok and all(b == ok[0] for b in ok)  # every success got the same pair
+    assert all(s in (200, 409) for s, _ in bodies)
+
+
+def test_stale_rotation_is_taken_over(http, services, app, tokens, monkeypatch):
+    def crash() -> None:
+        raise RuntimeError("crash mid-rotation")
+
+    monkeypatch.setattr(refresh_module, "after_claim", crash)
+    assert do_refresh(http, app, tokens["refresh_token"]).status_code == 500
+    monkeypatch.setattr(refresh_module, "after_claim", None)
+    assert do_refresh(http, app, tokens["refresh_token"]).status_code == 200  # the claim was rolled back
+
+
+# --- recovery ----------------------------------------------------------------------------------------------------
+
+def test_recover_mints_a_new_refresh_token(http, services, ann, app, tokens):
+    response = post_form(http, "/oauth2/recover", [("grant_type", "refresh_token"), ("user_id", ann.id)],
+                         headers=basic(app.client_id, app.secret))
+    body = response.json()
+    assert response.status_code == 200 and set(body) == {"refresh_token", "user_id"} and body["user_id"] == ann.id
+    assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
+    assert do_refresh(http, app, body["refresh_token"]).status_code == 200
+
+
+def test_recover_errors(http, services, ann, app):
+    auth = basic(app.client_id, app.secret)
+    response = post_form(http, "/oauth2/recover", [("grant_type", "refresh_token"), ("user_id", ann.id)], headers=auth)
+    assert error_of(response) == (404, "invalid_request", "Refresh token not found")
+    response = post_form(http, "/oauth2/recover", [("user_id", ann.id)], headers=auth)
+    assert error_of(response)[:2] == (400, "invalid_request")
+    response = post_form(http, "/oauth2/recover", [("grant_type", "refresh_token"), ("user_id", ann.id),
+                                                   ("client_id", app.client_id), ("client_secret", app.secret)])
+    assert error_of(response)[:2] == (401, "invalid_client")
