@@ -2,7 +2,7 @@
 sandbox clock, bound to the client and to the redirect_uri as sent on /authorize, PKCE in both directions.
 
 A second exchange of a code is `invalid_grant` and revokes the user's grant to the app, which takes every token
-issued from that code with it (RFC 6749 §4.1.2 SHOULD; see docs/decisions-oauth.md).
+issued from that code with it (RFC 6749 §4.1.2 SHOULD; see docs/oauth.md).
 """
 
 from __future__ import annotations

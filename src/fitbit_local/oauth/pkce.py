@@ -1,7 +1,7 @@
 """PKCE (RFC 7636): challenge checks at /authorize and verifier checks at the token endpoint.
 
 `plain` is accepted as well as `S256` (Fitbit's authorize page documents "Default: plain"); see
-docs/decisions-oauth.md. Anything else is the catalogue's "Unsupported code_challenge_method".
+docs/oauth.md. Anything else is the catalogue's "Unsupported code_challenge_method".
 """
 
 from __future__ import annotations
