@@ -77,8 +77,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # typ
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
-    return Settings(data_dir=str(tmp_path), database_url=None, rate_limit=150, rate_limit_backend="memory")
+def settings(tmp_path, store_url: str) -> Settings:  # type: ignore[no-untyped-def]
+    """Server settings over a fresh database: every test that uses them runs on SQLite and on PostgreSQL."""
+    return Settings(data_dir=str(tmp_path), database_url=store_url, rate_limit=150, rate_limit_backend="memory")
 
 
 @pytest.fixture

@@ -69,7 +69,8 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path):
         assert "Traceback" not in result.stderr and result.stderr.startswith("fitbit-local: ")
 
 
-def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path, settings):
+def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path):
+    from fitbit_local.config import Settings
     from fitbit_local.services import Services
     from tests.conftest import start_server
 
@@ -78,7 +79,7 @@ def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path, s
     app = as_json(run("apps", "create", "--data", data, "--name", "a", "--type", "client", "--redirect-uri",
                       "https://x.example/cb", "--json"))
     token = as_json(run("tokens", "issue", "--data", data, "--app", app["client_id"], "--user", "bo", "--json"))
-    services = Services.build(settings)
+    services = Services.build(Settings(data_dir=data))
     running = start_server(services)
     try:
         headers = {"Authorization": f"Bearer {token['access_token']}"}

@@ -1,0 +1,69 @@
+"""Render the error catalogue and the endpoint registry as the Markdown pages in docs/ (a test keeps them current).
+
+    python -m fitbit_local.reference docs/
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fitbit_local.errors.catalogue import CATALOGUE, Envelope
+
+
+def errors_markdown() -> str:
+    lines = [
+        "# Error catalogue",
+        "",
+        "Every error fitbit-local sends, one row each: the seed's status-code table plus the 2026 Google-style",
+        "intraday denial. Generated from `src/fitbit_local/errors/catalogue.py` by",
+        "`python -m fitbit_local.reference docs/`; any row can be injected with `fitbit-local faults add --error KEY`",
+        "(consent-page rows are shown on the authorization form instead).",
+        "",
+        "| Key | Status | errorType | Message | Envelope |",
+        "|---|---|---|---|---|",
+    ]
+    for row in CATALOGUE.values():
+        message = row.message.replace("|", "\\|")
+        envelope = {Envelope.CONSENT_PAGE: "consent page"}.get(row.envelope, row.envelope.value)
+        lines.append(f"| `{row.key}` | {row.status} | {row.error_type or '—'} | {message} | {envelope} |")
+    return "\n".join(lines) + "\n"
+
+
+def endpoints_markdown() -> str:
+    from fitbit_local.api.registry import REGISTRY
+    from fitbit_local.app import load_endpoint_families
+
+    load_endpoint_families()
+    lines = [
+        "# Endpoints",
+        "",
+        "Generated from the endpoint registry (`python -m fitbit_local.reference docs/`). Every path is served under",
+        "`/1`, `/1.1` and `/1.2`; `{user_id}` is `-` or the caller's own encoded id; dates are `yyyy-MM-dd`",
+        "(unpadded accepted) or `today`. Intraday rows need a Personal app (owner's data) or an intraday grant.",
+        "",
+        "| Name | Method | Path | Scope | Intraday | Write |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in REGISTRY:
+        for path in row.paths:
+            lines.append(
+                f"| {row.name} | {row.method} | `{path}` | {row.scope or '—'} | {'yes' if row.intraday else ''} "
+                f"| {'yes' if row.write else ''} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+PAGES = {"errors.md": errors_markdown, "endpoints.md": endpoints_markdown}
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[0] if argv else "docs")
+    target.mkdir(parents=True, exist_ok=True)
+    for name, render in PAGES.items():
+        (target / name).write_text(render())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
