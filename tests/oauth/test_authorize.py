@@ -36,11 +36,6 @@ def assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ann(services):  # type: ignore[no-untyped-def]
-    return make_user(services, "ann")
-
-
-@pytest.fixture
 def two_uri_app(services):  # type: ignore[no-untyped-def]
     return make_app(services, "server", redirect_uris=[REDIRECT, "https://client.example/other?x=1"])
 

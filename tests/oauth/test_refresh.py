@@ -9,18 +9,8 @@ import httpx
 import pytest
 
 from fitbit_local.oauth import refresh as refresh_module
-from tests.factories import bearer, issue_token, make_app, make_user
+from tests.factories import bearer, issue_token, make_app
 from tests.oauth.helpers import BASIC_REALM, basic, error_of, oauth_message, post_form
-
-
-@pytest.fixture
-def ann(services):  # type: ignore[no-untyped-def]
-    return make_user(services, "ann")
-
-
-@pytest.fixture
-def app(services):  # type: ignore[no-untyped-def]
-    return make_app(services, "server")
 
 
 @pytest.fixture

@@ -10,16 +10,6 @@ from tests.factories import bearer, issue_token, make_app, make_user
 from tests.oauth.helpers import BASIC_REALM, basic, error_of, post_form
 
 
-@pytest.fixture
-def ann(services):  # type: ignore[no-untyped-def]
-    return make_user(services, "ann")
-
-
-@pytest.fixture
-def app(services):  # type: ignore[no-untyped-def]
-    return make_app(services, "server")
-
-
 def counts(services) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     with services.store.engine.connect() as conn:
         return tuple(conn.execute(select(func.count()).select_from(t)).scalar() for t in (grants, access_tokens,

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tests.factories import bearer, make_app, make_user
+from tests.factories import bearer, make_app
 from tests.oauth.helpers import (
     BASIC_REALM,
     CHALLENGE,
@@ -19,16 +19,6 @@ from tests.oauth.helpers import (
     oauth_message,
     post_form,
 )
-
-
-@pytest.fixture
-def ann(services):  # type: ignore[no-untyped-def]
-    return make_user(services, "ann")
-
-
-@pytest.fixture
-def server_app(services):  # type: ignore[no-untyped-def]
-    return make_app(services, "server")
 
 
 def exchange(http, app, code, *, auth=True, **extra):  # type: ignore[no-untyped-def]
@@ -48,9 +38,9 @@ def assert_error(response, status, error_type, message, realm=False):  # type: i
         assert response.headers["WWW-Authenticate"] == BASIC_REALM
 
 
-def test_code_exchange_response_and_headers(http, services, ann, server_app):  # T5, K4
-    code = get_code(http, server_app.client_id, scope="activity profile")
-    response = exchange(http, server_app, code)
+def test_code_exchange_response_and_headers(http, services, ann, app):  # T5, K4
+    code = get_code(http, app.client_id, scope="activity profile")
+    response = exchange(http, app, code)
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"access_token", "expires_in", "refresh_token", "scope", "token_type", "user_id"}
@@ -62,9 +52,9 @@ def test_code_exchange_response_and_headers(http, services, ann, server_app):  #
     assert error_of(http.get("/1/user/-/profile.json", headers=bearer(body)))[1] == "expired_token"
 
 
-def test_granted_subset_reaches_the_token(http, services, ann, server_app):  # A12
-    code = get_code(http, server_app.client_id, scope="activity profile sleep", scopes=["sleep"])
-    assert exchange(http, server_app, code).json()["scope"] == "sleep"
+def test_granted_subset_reaches_the_token(http, services, ann, app):  # A12
+    code = get_code(http, app.client_id, scope="activity profile sleep", scopes=["sleep"])
+    assert exchange(http, app, code).json()["scope"] == "sleep"
 
 
 # --- client authentication ------------------------------------------------------------------------------------
@@ -84,39 +74,39 @@ def test_granted_subset_reaches_the_token(http, services, ann, server_app):  # A
      "Invalid authorization header. Client id invalid"),
     ("good", [("client_id", "OTHER1")], "client_id_invalid", "Invalid authorization header. Client id invalid"),
 ])
-def test_client_authentication_errors(http, services, server_app, headers, fields, key, message):  # T2, T3
+def test_client_authentication_errors(http, services, app, headers, fields, key, message):  # T2, T3
     if headers == "unknown":
         headers = basic("NOPE00", "secret")
     elif headers == "wrong-secret":
-        headers = basic(server_app.client_id, "0" * 32)
+        headers = basic(app.client_id, "0" * 32)
     elif headers == "good":
-        headers = basic(server_app.client_id, server_app.secret)
-    fields = [(k, server_app.client_id if v == "@id" else v) for k, v in fields]
+        headers = basic(app.client_id, app.secret)
+    fields = [(k, app.client_id if v == "@id" else v) for k, v in fields]
     response = post_form(http, "/oauth2/token", [("grant_type", "authorization_code"), ("code", "0" * 40)] + fields,
                          headers=headers)
     assert_error(response, 401, "invalid_client", oauth_message(message), realm=True)
 
 
-def test_server_app_may_authenticate_in_the_body(http, services, ann, server_app):  # fitbit-data-pipeline
-    code = get_code(http, server_app.client_id)
-    response = exchange(http, server_app, code, auth=False, client_id=server_app.client_id,
-                        client_secret=server_app.secret)
+def test_app_may_authenticate_in_the_body(http, services, ann, app):  # fitbit-data-pipeline
+    code = get_code(http, app.client_id)
+    response = exchange(http, app, code, auth=False, client_id=app.client_id,
+                        client_secret=app.secret)
     assert response.status_code == 200
 
 
-def test_secret_in_the_query_string_is_not_accepted(http, services, ann, server_app):  # T1
-    code = get_code(http, server_app.client_id)
+def test_secret_in_the_query_string_is_not_accepted(http, services, ann, app):  # T1
+    code = get_code(http, app.client_id)
     response = http.post("/oauth2/token", params={"grant_type": "authorization_code", "code": code,
-                                                  "redirect_uri": REDIRECT, "client_id": server_app.client_id,
-                                                  "client_secret": server_app.secret})
+                                                  "redirect_uri": REDIRECT, "client_id": app.client_id,
+                                                  "client_secret": app.secret})
     assert_error(response, 401, "invalid_client", oauth_message("Authorization header required"), realm=True)
 
 
-def test_query_parameters_with_empty_json_body_and_basic(http, services, ann, server_app):  # fitbit-web-api
-    code = get_code(http, server_app.client_id)
+def test_query_parameters_with_empty_json_body_and_basic(http, services, ann, app):  # fitbit-web-api
+    code = get_code(http, app.client_id)
     response = http.post("/oauth2/token", params={"grant_type": "authorization_code", "code": code,
                                                   "redirect_uri": REDIRECT},
-                         headers=basic(server_app.client_id, server_app.secret) | {"content-type": "application/json"},
+                         headers=basic(app.client_id, app.secret) | {"content-type": "application/json"},
                          content=b"{}")
     assert response.status_code == 200
 
@@ -137,8 +127,8 @@ def test_get_is_not_allowed(http, services):  # T1
 
 # --- grant types --------------------------------------------------------------------------------------------------
 
-def test_grant_type_missing_and_unsupported(http, services, server_app):  # T7
-    auth = basic(server_app.client_id, server_app.secret)
+def test_grant_type_missing_and_unsupported(http, services, app):  # T7
+    auth = basic(app.client_id, app.secret)
     assert_error(post_form(http, "/oauth2/token", [], headers=auth), 400, "invalid_request",
                  oauth_message("Missing \u2018grant_type\u2019 parameter values"))
     for grant in ("password", "urn:ietf:params:oauth:grant-type:jwt-bearer", "implicit"):
@@ -147,8 +137,8 @@ def test_grant_type_missing_and_unsupported(http, services, server_app):  # T7
         assert_error(response, 400, "unsupported_grant_type", oauth_message("The authorization grant_type is not supported"))
 
 
-def test_client_credentials_has_no_refresh_token_and_no_user_access(http, services, ann, server_app):  # T8
-    auth = basic(server_app.client_id, server_app.secret)
+def test_client_credentials_has_no_refresh_token_and_no_user_access(http, services, ann, app):  # T8
+    auth = basic(app.client_id, app.secret)
     response = post_form(http, "/oauth2/token", [("grant_type", "client_credentials"), ("expires_in", "3600")],
                          headers=auth)
     body = response.json()
@@ -156,48 +146,48 @@ def test_client_credentials_has_no_refresh_token_and_no_user_access(http, servic
     assert body["expires_in"] == 3600 and body["token_type"] == "Bearer"
     assert error_of(http.get("/1/user/-/profile.json", headers=bearer(body)))[:2] == (401, "invalid_token")
     no_basic = post_form(http, "/oauth2/token", [("grant_type", "client_credentials"),
-                                                 ("client_id", server_app.client_id),
-                                                 ("client_secret", server_app.secret)])
+                                                 ("client_id", app.client_id),
+                                                 ("client_secret", app.secret)])
     assert_error(no_basic, 401, "invalid_client", oauth_message("Authorization header required"), realm=True)
 
 
 # --- authorization code -----------------------------------------------------------------------------------------
 
-def test_code_rows(http, services, ann, server_app):
-    assert_error(exchange(http, server_app, None), 400, "invalid_request", oauth_message("Missing parameters: code"))
-    assert_error(exchange(http, server_app, "xyz"), 400, "invalid_request",
+def test_code_rows(http, services, ann, app):
+    assert_error(exchange(http, app, None), 400, "invalid_request", oauth_message("Missing parameters: code"))
+    assert_error(exchange(http, app, "xyz"), 400, "invalid_request",
                  oauth_message("Authorization code invalid: xyz"))
     unknown = "ab" * 20
-    assert_error(exchange(http, server_app, unknown), 400, "invalid_grant",
+    assert_error(exchange(http, app, unknown), 400, "invalid_grant",
                  oauth_message(f"Authorization code invalid: {unknown}"))
 
 
-def test_code_is_single_use_and_reuse_revokes_its_tokens(http, services, ann, server_app):  # C1, C2
-    code = get_code(http, server_app.client_id)
-    first = exchange(http, server_app, code).json()
+def test_code_is_single_use_and_reuse_revokes_its_tokens(http, services, ann, app):  # C1, C2
+    code = get_code(http, app.client_id)
+    first = exchange(http, app, code).json()
     assert http.get("/1/user/-/profile.json", headers=bearer(first)).status_code == 200
     services.clock.advance(30)
-    assert_error(exchange(http, server_app, code), 400, "invalid_grant",
+    assert_error(exchange(http, app, code), 400, "invalid_grant",
                  oauth_message(f"Authorization code invalid: {code}"))
     assert error_of(http.get("/1/user/-/profile.json", headers=bearer(first)))[:2] == (401, "invalid_token")
     refreshed = post_form(http, "/oauth2/token", [("grant_type", "refresh_token"),
                                                   ("refresh_token", first["refresh_token"])],
-                          headers=basic(server_app.client_id, server_app.secret))
+                          headers=basic(app.client_id, app.secret))
     assert error_of(refreshed)[1] == "invalid_grant"
 
 
-def test_concurrent_double_exchange_yields_one_success(http, services, ann, server_app):  # C3
+def test_concurrent_double_exchange_yields_one_success(http, services, ann, app):  # C3
     import httpx
 
     for _ in range(3):
-        code = get_code(http, server_app.client_id)
+        code = get_code(http, app.client_id)
         barrier = threading.Barrier(4)
         results: list[int] = []
 
         def race(code: str = code, barrier: threading.Barrier = barrier, results: list[int] = results) -> None:
             with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
                 barrier.wait()
-                results.append(exchange(client, server_app, code).status_code)
+                results.append(exchange(client, app, code).status_code)
 
         threads = [threading.Thread(target=race) for _ in range(4)]
         for t in threads:
@@ -207,21 +197,21 @@ def test_concurrent_double_exchange_yields_one_success(http, services, ann, serv
         assert sorted(results) == [200, 400, 400, 400]
 
 
-def test_code_expires_after_ten_minutes(http, services, ann, server_app):  # C4
-    code = get_code(http, server_app.client_id)
+def test_code_expires_after_ten_minutes(http, services, ann, app):  # C4
+    code = get_code(http, app.client_id)
     services.clock.advance(599)
-    fresh = get_code(http, server_app.client_id)
-    assert exchange(http, server_app, fresh).status_code == 200
+    fresh = get_code(http, app.client_id)
+    assert exchange(http, app, fresh).status_code == 200
     services.clock.advance(2)
-    assert_error(exchange(http, server_app, code), 400, "invalid_grant",
+    assert_error(exchange(http, app, code), 400, "invalid_grant",
                  oauth_message(f"Authorization code expired: {code}"))
 
 
-def test_code_is_bound_to_its_client(http, services, ann, server_app):  # C5
+def test_code_is_bound_to_its_client(http, services, ann, app):  # C5
     other = make_app(services, "server")
-    code = get_code(http, server_app.client_id)
+    code = get_code(http, app.client_id)
     assert_error(exchange(http, other, code), 400, "invalid_grant", oauth_message(f"Authorization code invalid: {code}"))
-    assert exchange(http, server_app, code).status_code == 200  # the failed attempt did not consume it
+    assert exchange(http, app, code).status_code == 200  # the failed attempt did not consume it
 
 
 def test_code_is_bound_to_the_redirect_uri(http, services, ann):  # C5
@@ -242,20 +232,20 @@ def test_pkce_exchange_without_redirect_uri_when_none_was_sent(http, services, a
     assert response.status_code == 200
 
 
-def test_code_entropy(http, services, ann, server_app):  # C6, K1
-    codes = {get_code(http, server_app.client_id) for _ in range(3)}
+def test_code_entropy(http, services, ann, app):  # C6, K1
+    codes = {get_code(http, app.client_id) for _ in range(3)}
     assert len(codes) == 3 and all(len(c) == 40 and int(c, 16) >= 0 for c in codes)  # 160 bits
 
 
 # --- PKCE ------------------------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def pkce_code(http, services, ann, server_app):  # type: ignore[no-untyped-def]
-    return get_code(http, server_app.client_id, code_challenge=CHALLENGE, code_challenge_method="S256")
+def pkce_code(http, services, ann, app):  # type: ignore[no-untyped-def]
+    return get_code(http, app.client_id, code_challenge=CHALLENGE, code_challenge_method="S256")
 
 
-def test_pkce_rfc7636_vector(http, server_app, pkce_code):  # P3
-    assert exchange(http, server_app, pkce_code, code_verifier=VERIFIER).status_code == 200
+def test_pkce_rfc7636_vector(http, app, pkce_code):  # P3
+    assert exchange(http, app, pkce_code, code_verifier=VERIFIER).status_code == 200
 
 
 @pytest.mark.parametrize(("verifier", "message"), [
@@ -266,22 +256,22 @@ def test_pkce_rfc7636_vector(http, server_app, pkce_code):  # P3
     ("b" * 43, "Authorization code verifier invalid: " + "b" * 43),  # P3 mismatch
     (CHALLENGE, "Authorization code verifier invalid: " + CHALLENGE),  # P6 plain/S256 confusion
 ])
-def test_pkce_verifier_rows(http, server_app, pkce_code, verifier, message):
-    response = exchange(http, server_app, pkce_code, code_verifier=verifier)
+def test_pkce_verifier_rows(http, app, pkce_code, verifier, message):
+    response = exchange(http, app, pkce_code, code_verifier=verifier)
     assert_error(response, 400, "invalid_request", oauth_message(message))
-    assert exchange(http, server_app, pkce_code, code_verifier=VERIFIER).status_code == 200
+    assert exchange(http, app, pkce_code, code_verifier=VERIFIER).status_code == 200
 
 
-def test_verifier_without_challenge_is_rejected(http, services, ann, server_app):  # P5
-    code = get_code(http, server_app.client_id)
-    assert_error(exchange(http, server_app, code, code_verifier=VERIFIER), 400, "invalid_request",
+def test_verifier_without_challenge_is_rejected(http, services, ann, app):  # P5
+    code = get_code(http, app.client_id)
+    assert_error(exchange(http, app, code, code_verifier=VERIFIER), 400, "invalid_request",
                  oauth_message(f"Authorization code verifier invalid: {VERIFIER}"))
 
 
-def test_plain_method(http, services, ann, server_app):
+def test_plain_method(http, services, ann, app):
     verifier = "v" * 60
-    code = get_code(http, server_app.client_id, code_challenge=verifier, code_challenge_method="plain")
-    assert exchange(http, server_app, code, code_verifier=verifier).status_code == 200
+    code = get_code(http, app.client_id, code_challenge=verifier, code_challenge_method="plain")
+    assert exchange(http, app, code, code_verifier=verifier).status_code == 200
 
 
 # --- garbage and faults --------------------------------------------------------------------------------------------
@@ -291,9 +281,9 @@ def test_plain_method(http, services, ann, server_app):
     (b"x" * 70_000, "application/x-www-form-urlencoded"),
     (b"grant_type=refresh_token&grant_type=authorization_code", "application/x-www-form-urlencoded"),
 ])
-def test_unreadable_bodies(http, server_app, content, content_type):
+def test_unreadable_bodies(http, app, content, content_type):
     response = http.post("/oauth2/token", content=content,
-                         headers={"content-type": content_type} | basic(server_app.client_id, server_app.secret))
+                         headers={"content-type": content_type} | basic(app.client_id, app.secret))
     assert_error(response, 400, "invalid_request", "There was an error reading the request body")
 
 
@@ -304,17 +294,17 @@ def test_unreadable_bodies(http, server_app, content, content_type):
     (b"grant_type=refresh_token&grant_type=refresh_token&refresh_token=" + b"z" * 2000,
      "application/x-www-form-urlencoded"),
 ])
-def test_garbage_never_500s(http, server_app, content, content_type):
+def test_garbage_never_500s(http, app, content, content_type):
     response = http.post("/oauth2/token", content=content,
-                         headers={"content-type": content_type} | basic(server_app.client_id, server_app.secret))
+                         headers={"content-type": content_type} | basic(app.client_id, app.secret))
     assert 400 <= response.status_code < 500 and response.json()["success"] is False
 
 
-def test_injected_fault_hits_the_token_endpoint(http, services, server_app):
-    services.store.sandbox.add_fault("maintenance", path_prefix="/oauth2/token", client_id=server_app.client_id, count=1)
+def test_injected_fault_hits_the_token_endpoint(http, services, app):
+    services.store.sandbox.add_fault("maintenance", path_prefix="/oauth2/token", client_id=app.client_id, count=1)
     response = post_form(http, "/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", "x")],
-                         headers=basic(server_app.client_id, server_app.secret))
+                         headers=basic(app.client_id, app.secret))
     assert error_of(response)[:2] == (503, "back_off_app_maintenance")
     response = post_form(http, "/oauth2/token", [("grant_type", "refresh_token"), ("refresh_token", "x")],
-                         headers=basic(server_app.client_id, server_app.secret))
+                         headers=basic(app.client_id, app.secret))
     assert error_of(response)[:2] == (400, "invalid_grant")
