@@ -1,0 +1,132 @@
+"""A user's days as one request renders them: in the user's local time (the default) or, with ``?timezone=UTC``,
+in UTC [DOC application-design: "Some endpoints such as activity and heart rate support the query parameter
+timezone=UTC"].
+
+The store keeps one array per local calendar day. A UTC day spans parts of up to two (three, around travel) local
+days, so UTC rendering stitches the local arrays onto the UTC clock with the time-zone history and derives the UTC
+day's summary with the same `physiology.summaries` function, so UTC intraday sums still equal UTC daily values.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from fitbit_local.physiology.day import MINUTES_PER_DAY, SECONDS_PER_DAY, DayArrays
+from fitbit_local.physiology.summaries import derive_daily_summary
+from fitbit_local.store.series import SeriesRepository
+from fitbit_local.store.users import User
+
+Summary = dict[str, Any]  # DailySummary.to_json()
+
+
+@lru_cache(maxsize=128)
+def empty_summary(age: int) -> Summary:
+    """A day without data: zero counts, 1440 sedentary minutes, zone bounds from age and the default resting HR."""
+    return derive_daily_summary(DayArrays(), age=age, resting_hr_fallback=None, bmr_kcal_per_day=0.0).to_json()
+
+
+def _minute_offsets(day: date, zone: ZoneInfo) -> np.ndarray:
+    """UTC offset in seconds of each local wall-clock minute of `day` (constant except on DST days)."""
+    start = datetime.combine(day, time(0), zone).utcoffset()
+    end = datetime.combine(day, time(23, 59), zone).utcoffset()
+    if start == end:
+        return np.full(MINUTES_PER_DAY, int(start.total_seconds()) if start else 0, dtype=np.int64)
+    base = datetime.combine(day, time(0))
+    offsets = [((base + timedelta(minutes=m)).replace(tzinfo=zone).utcoffset() or timedelta()) for m in range(MINUTES_PER_DAY)]
+    return np.array([int(o.total_seconds()) for o in offsets], dtype=np.int64)
+
+
+def _is_utc_everywhere(user: User) -> bool:
+    probes = (datetime(2001, 1, 15), datetime(2001, 7, 15))
+    return all(ZoneInfo(z).utcoffset(p) == timedelta(0) for _, z in user.timezones for p in probes)
+
+
+class DayFrame:
+    """Summaries and arrays of one user's days in the frame the request asked for (cached for the request)."""
+
+    def __init__(self, series: SeriesRepository, user: User, *, utc: bool) -> None:
+        self.series = series
+        self.user = user
+        self.utc = utc and not _is_utc_everywhere(user)
+        self._local_days: dict[date, DayArrays | None] = {}
+        self._local_summaries: dict[date, Summary] = {}
+        self._utc_arrays: dict[date, DayArrays | None] = {}
+
+    # --- local storage -------------------------------------------------------------------------------------
+    def _local_day(self, day: date) -> DayArrays | None:
+        if day not in self._local_days:
+            self._local_days[day] = self.series.get_day(self.user.id, day)
+        return self._local_days[day]
+
+    def _load_local_summaries(self, start: date, end: date) -> None:
+        stored = self.series.get_summaries(self.user.id, start, end)
+        for key, value in stored.items():
+            self._local_summaries[date.fromisoformat(key)] = value
+
+    # --- the request's frame -------------------------------------------------------------------------------
+    def summaries(self, days: list[date]) -> dict[date, Summary]:
+        """Summary JSON of each day; days without data get `empty_summary`."""
+        if not days:
+            return {}
+        if not self.utc:
+            self._load_local_summaries(days[0], days[-1])
+            return {d: self._local_summaries.get(d) or empty_summary(self.user.age_on(d)) for d in days}
+        self._load_local_summaries(days[0] - timedelta(days=1), days[-1] + timedelta(days=1))
+        return {d: self._utc_summary(d) for d in days}
+
+    def summary(self, day: date) -> Summary:
+        return self.summaries([day])[day]
+
+    def arrays(self, day: date) -> DayArrays | None:
+        """The raw arrays of `day` in the frame, or None when the day holds no data."""
+        if not self.utc:
+            return self._local_day(day)
+        if day not in self._utc_arrays:
+            self._utc_arrays[day] = self._stitch(day)
+        return self._utc_arrays[day]
+
+    # --- UTC rendering ---------------------------------------------------------------------------------------
+    def _stitch(self, utc_day: date) -> DayArrays | None:
+        out = DayArrays()
+        found = False
+        for delta in (-1, 0, 1):
+            local_day = utc_day + timedelta(days=delta)
+            source = self._local_day(local_day)
+            if source is None:
+                continue
+            offsets = _minute_offsets(local_day, ZoneInfo(self.user.timezone_on(local_day)))
+            # UTC second of each local minute's start, relative to the UTC day's midnight
+            utc_minute_start = np.arange(MINUTES_PER_DAY, dtype=np.int64) * 60 - offsets + delta * SECONDS_PER_DAY
+            if utc_minute_start.max() < 0 or utc_minute_start.min() >= SECONDS_PER_DAY:
+                continue
+            found = True
+            utc_minute = utc_minute_start // 60
+            keep_m = (utc_minute >= 0) & (utc_minute < MINUTES_PER_DAY)
+            seconds = (utc_minute_start[:, None] + np.arange(60)).ravel()
+            keep_s = (seconds >= 0) & (seconds < SECONDS_PER_DAY)
+            for name, array in source.items():
+                target = getattr(out, name)
+                if array.shape[0] == SECONDS_PER_DAY:
+                    target[seconds[keep_s]] = array[keep_s]
+                else:
+                    target[utc_minute[keep_m]] = array[keep_m]
+        return out if found else None
+
+    def _utc_summary(self, utc_day: date) -> Summary:
+        age = self.user.age_on(utc_day)
+        arrays = self.arrays(utc_day)
+        if arrays is None:
+            return empty_summary(age)
+        local = self._local_summaries.get(utc_day) or {}
+        earlier = self._local_summaries.get(utc_day - timedelta(days=1)) or {}
+        return derive_daily_summary(
+            arrays,
+            age=age,
+            resting_hr_fallback=local.get("resting_heart_rate") or earlier.get("resting_heart_rate"),
+            bmr_kcal_per_day=float(local.get("calories_bmr") or earlier.get("calories_bmr") or 0),
+        ).to_json()

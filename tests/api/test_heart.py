@@ -1,0 +1,144 @@
+"""Heart-rate family: time series and intraday (1sec/1min/5min/15min)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from fitbit_local.physiology.zones import minute_heart_rate
+from tests.api.conftest import END, FIRST, World
+
+TS = "/1/user/-/activities/heart/date/{}/{}.json"
+
+
+def _stored_heart(world: World, day=END) -> np.ndarray:  # type: ignore[no-untyped-def]
+    heart = world.services.store.series.get_series(world.user.id, "heart", day)
+    assert heart is not None
+    return heart
+
+
+@pytest.mark.parametrize(("period", "days"), [("1d", 1), ("7d", 7), ("30d", 30), ("1w", 7), ("1m", 29)])
+def test_time_series_periods(world: World, period: str, days: int) -> None:
+    rows = world.ok(TS.format(END, period))["activities-heart"]
+    assert len(rows) == days and rows[-1]["dateTime"] == str(END)
+    value = rows[-1]["value"]
+    assert value["customHeartRateZones"] == [] and isinstance(value["restingHeartRate"], int)
+    assert [z["name"] for z in value["heartRateZones"]] == ["Out of Range", "Fat Burn", "Cardio", "Peak"]
+    zones = value["heartRateZones"]
+    assert zones[0]["min"] == 30 and zones[3]["max"] == 220
+    assert all(zones[i]["max"] == zones[i + 1]["min"] for i in range(3))
+    if days > 3:
+        assert "restingHeartRate" not in rows[0]["value"]  # no data that day
+        assert [z["minutes"] for z in rows[0]["value"]["heartRateZones"]] == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("period", ["3m", "6m", "1y", "max", "2d"])
+def test_other_periods_are_refused(world: World, period: str) -> None:
+    assert world.error(TS.format(END, period)) == {
+        "errorType": "validation", "fieldName": "period", "message": f"Invalid time series period: {period}"}
+
+
+def test_range(world: World) -> None:
+    rows = world.ok(TS.format(FIRST, END))["activities-heart"]
+    assert [r["dateTime"] for r in rows] == [str(FIRST + timedelta(days=i)) for i in range(3)]
+    assert len(world.ok(TS.format(END - timedelta(days=365), END))["activities-heart"]) == 366
+    assert world.error(TS.format(END - timedelta(days=366), END)) == {
+        "errorType": "validation", "fieldName": "date range",
+        "message": "The number of days between time series start and end dates cannot exceed 366"}
+
+
+def test_activity_summary_zones_match_heart_series(world: World) -> None:
+    summary = world.ok(f"/1/user/-/activities/date/{END}.json")["summary"]
+    heart = world.ok(TS.format(END, "1d"))["activities-heart"][0]["value"]
+    assert summary["heartRateZones"] == heart["heartRateZones"]
+    assert summary["restingHeartRate"] == heart["restingHeartRate"]
+
+
+def test_one_second_day(world: World) -> None:
+    started = time.perf_counter()
+    response = world.get(f"/1/user/-/activities/heart/date/{END}/1d/1sec.json")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json;charset=utf-8"
+    body = response.json()
+    intraday = body["activities-heart-intraday"]
+    assert intraday["datasetInterval"] == 1 and intraday["datasetType"] == "second"
+    heart = _stored_heart(world)
+    seconds = np.flatnonzero(heart)
+    assert len(intraday["dataset"]) == len(seconds)
+    first = int(seconds[0])
+    assert intraday["dataset"][0] == {
+        "time": f"{first // 3600:02d}:{first // 60 % 60:02d}:{first % 60:02d}", "value": int(heart[first])}
+    assert body["activities-heart"] == world.ok(TS.format(END, "1d"))["activities-heart"]
+    assert elapsed < 1.0
+
+
+def test_one_second_window(world: World) -> None:
+    dataset = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/1sec/time/08:00/08:05.json")[
+        "activities-heart-intraday"]["dataset"]
+    heart = _stored_heart(world)
+    assert len(dataset) == np.count_nonzero(heart[8 * 3600 : 8 * 3600 + 6 * 60])
+    assert all("08:00:00" <= p["time"] <= "08:05:59" for p in dataset)
+    exact = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/1sec/time/08:00:00/08:05:00.json")
+    assert all(p["time"] <= "08:05:00" for p in exact["activities-heart-intraday"]["dataset"])
+
+
+@pytest.mark.parametrize("detail", ["1min", "5min", "15min"])
+def test_minute_buckets_are_rounded_means(world: World, detail: str) -> None:
+    n = int(detail.removesuffix("min"))
+    intraday = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/{detail}.json")["activities-heart-intraday"]
+    assert intraday["datasetInterval"] == n and intraday["datasetType"] == "minute"
+    heart = _stored_heart(world).astype(np.int64).reshape(-1, n * 60)
+    counts = np.count_nonzero(heart, axis=1)
+    expected = [
+        {"time": f"{b * n // 60:02d}:{b * n % 60:02d}:00", "value": int((2 * heart[b].sum() + counts[b]) // (2 * counts[b]))}
+        for b in np.flatnonzero(counts)
+    ]
+    assert intraday["dataset"] == expected
+    if n == 1:
+        per_minute = minute_heart_rate(_stored_heart(world))
+        assert [p["value"] for p in intraday["dataset"]] == per_minute[per_minute > 0].tolist()
+
+
+def test_intraday_path_variants(world: World) -> None:
+    base = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/1min/time/08:00/09:00.json")
+    assert len(base["activities-heart-intraday"]["dataset"]) <= 61
+    for path in (
+        f"/1.1/user/-/activities/heart/date/{END}/1d/1min/time/08:00:00/09:00:59.json",
+        f"/1.2/user/{world.user.id}/activities/heart/date/2024-3-10/2024-3-10/1min/time/08:00/09:00.json",
+        f"/1/user/-/activities/heart/date/{END}/1d/time/08:00/09:00.json",
+    ):
+        assert world.ok(path) == base
+
+
+def test_intraday_interval_returns_one_summary_per_day(world: World) -> None:
+    body = world.ok(f"/1/user/-/activities/heart/date/{END - timedelta(days=1)}/{END}/15min/time/18:00/06:00.json")
+    assert [r["dateTime"] for r in body["activities-heart"]] == [str(END - timedelta(days=1)), str(END)]
+    times = [p["time"] for p in body["activities-heart-intraday"]["dataset"]]
+    assert times[0] >= "18:00:00" and times[-1] <= "06:00:00"
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        (f"/1/user/-/activities/heart/date/{END}/1d/2sec.json", "resource path", "Invalid time series resource path"),
+        (f"/1/user/-/activities/heart/date/{END}/1d/1min/time/8h/9h.json", "start-time", "Invalid date: 8h"),
+        (f"/1/user/-/activities/heart/date/{FIRST}/{END}/1min.json", "date range",
+         "The number of days between time series start and end dates cannot exceed 1"),
+        ("/1/user/-/activities/heart/date/2024-02-30/1d/1min.json", "date", "Invalid date: 2024-02-30"),
+    ],
+)
+def test_intraday_validation(world: World, path: str, field: str, message: str) -> None:
+    assert world.error(path) == {"errorType": "validation", "fieldName": field, "message": message}
+
+
+def test_timezone_utc_heart(world: World) -> None:
+    day = END - timedelta(days=1)
+    utc = world.ok(f"/1/user/-/activities/heart/date/{day}/1d/1sec/time/00:00/00:59.json?timezone=UTC")
+    heart = _stored_heart(world, day - timedelta(days=1))  # 00:00 UTC = 19:00 EST the day before
+    dataset = utc["activities-heart-intraday"]["dataset"]
+    window = heart[19 * 3600 : 20 * 3600]
+    assert [p["value"] for p in dataset] == window[window > 0].tolist()
+    assert dataset[0]["time"] < "01:00:00"
