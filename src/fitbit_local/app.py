@@ -24,8 +24,12 @@ from fitbit_local.services import Services
 log = logging.getLogger("fitbit_local")
 
 # Modules whose import registers endpoint rows; a family added later is one more name here.
-ENDPOINT_FAMILIES = ("fitbit_local.api.user",)
-OPTIONAL_FAMILIES = ("fitbit_local.api.activity", "fitbit_local.api.azm", "fitbit_local.api.heart")
+ENDPOINT_FAMILIES = (
+    "fitbit_local.api.user",
+    "fitbit_local.api.heart",
+    "fitbit_local.api.azm",
+    "fitbit_local.api.activity",
+)
 
 
 class ApiVersionConvertor(Convertor[str]):
@@ -44,12 +48,6 @@ CONVERTOR_TYPES.setdefault("apiversion", ApiVersionConvertor())
 def load_endpoint_families() -> None:
     for module in ENDPOINT_FAMILIES:
         importlib.import_module(module)
-    for module in OPTIONAL_FAMILIES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
 
 
 def resource_routes(services: Services) -> list[BaseRoute]:
@@ -124,15 +122,10 @@ async def unexpected_exception(request: Request, exc: Exception) -> Response:
 
 
 def create_app(services: Services) -> Starlette:
-    routes: list[BaseRoute] = []
-    for module_name in ("fitbit_local.oauth.routes", "fitbit_local.sandbox.routes"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        routes.extend(module.routes(services))
+    from fitbit_local.oauth import routes as oauth_routes
+    from fitbit_local.sandbox import routes as sandbox_routes
+
+    routes: list[BaseRoute] = [*oauth_routes.routes(services), *sandbox_routes.routes(services)]
     routes.extend(resource_routes(services))
     app = Starlette(
         routes=routes,

@@ -234,7 +234,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if args.demo:
         from fitbit_local.demo import ensure_demo, print_demo
 
-        print_demo(ensure_demo(services), f"http://{args.host}:{args.port}")
+        store_option = (
+            f"--database-url {settings.database_url}" if settings.database_url else f"--data {settings.data_dir}"
+        )
+        print_demo(ensure_demo(services), f"http://{args.host}:{args.port}", store_option)
     if args.workers > 1:
         os.environ.update(
             {

@@ -80,7 +80,8 @@ def authorize_url(base_url: str, app: App) -> tuple[str, str]:
     return f"{base_url}/oauth2/authorize?{query}", verifier
 
 
-def print_demo(demo: Demo, base_url: str) -> None:
+def print_demo(demo: Demo, base_url: str, store_option: str) -> None:
+    """Print credentials; `store_option` is the CLI option naming this database (``--data DIR``)."""
     lines = ["", "fitbit-local demo (synthetic data)", "", "Users (sign in on the consent page with name or id):"]
     for user in demo.users:
         lines.append(f"  {user.name:6} id {user.id}  password {DEMO_PASSWORD}  timezone {user.current_timezone}")
@@ -99,7 +100,8 @@ def print_demo(demo: Demo, base_url: str) -> None:
         f"  redirect_uri: {DEMO_REDIRECT_URI}",
         "",
         "Or mint a token directly:",
-        f"  fitbit-local tokens issue --app {server_app.client_id} --user {demo.users[0].id} --scope \"{SEED_SCOPES}\"",
+        f"  fitbit-local tokens issue {store_option} --app {server_app.client_id} --user {demo.users[0].id} "
+        f"--scope \"{SEED_SCOPES}\"",
         "",
     ]
     print("\n".join(lines), flush=True)
