@@ -92,3 +92,37 @@ def test_the_clock_is_shared_through_the_database(store_url):
     assert clock_b.epoch == clock_a.epoch
     a.close()
     b.close()
+
+
+def test_migration_0002_derives_distance_by_level_for_older_summaries(db):
+    """A database written before revision 0002 gains distance_by_level_km, equal to what new days get."""
+    from alembic import command
+
+    from fitbit_local.physiology.summaries import derive_daily_summary
+    from fitbit_local.store.db import alembic_config, migrate
+
+    user = db.users.create(name="old", password="pw")
+    rng = np.random.default_rng(3)
+    mets = np.full(1_440, 1.2, dtype=np.float32)
+    mets[600:660] = 7.0  # a run
+    mets[800:830] = 4.0  # a brisk walk
+    mets[rng.random(1_440) < 0.1] = 2.5  # light bits
+    arrays = DayArrays(
+        mets=mets,
+        distance=(rng.random(1_440) * (mets > 2) * 0.15).astype(np.float32),
+        steps=rng.integers(0, 100, 1_440).astype(np.uint16),
+    )
+    summary = derive_daily_summary(arrays, age=40, resting_hr_fallback=60, bmr_kcal_per_day=1600).to_json()
+    expected = summary.pop("distance_by_level_km")
+    assert expected[2] + expected[3] > 0  # the day has active distance for the migration to split
+    day = date(2026, 2, 2)
+    db.series.put_days(user.id, [(day, arrays, summary)], source="synthetic")
+    config = alembic_config()
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    migrate(db.engine)
+    migrated = db.series.get_summaries(user.id, day, day)[day.isoformat()]
+    assert migrated["distance_by_level_km"] == pytest.approx(expected)
+    assert sum(migrated["distance_by_level_km"]) == pytest.approx(migrated["distance_km"], rel=1e-6)
+    assert {k: v for k, v in migrated.items() if k != "distance_by_level_km"} == summary

@@ -25,7 +25,7 @@ from fitbit_local.api.timeseries import (
     series_days,
 )
 from fitbit_local.errors import FitbitError
-from fitbit_local.physiology.activity_levels import activity_level, minute_activity_levels
+from fitbit_local.physiology.activity_levels import activity_level
 
 ACTIVITY_RANGE_MAX_DAYS = 1095  # reference §3.3: the Resource Options table
 ZONE_KEYS = ("caloriesOut", "max", "min", "minutes", "name")
@@ -63,14 +63,8 @@ def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
     days = frame(ctx)
     s = days.summary(day)
     units = ctx.units
-    arrays = days.arrays(day)
-    split = {"veryActive": 0.0, "moderatelyActive": 0.0, "lightlyActive": 0.0, "sedentaryActive": 0.0}
-    if arrays is not None:
-        levels = minute_activity_levels(arrays.mets, arrays.sleep)
-        km = arrays.distance.astype(np.float64)
-        for name, level in (("veryActive", 3), ("moderatelyActive", 2), ("lightlyActive", 1)):
-            split[name] = float(km[levels == level].sum())
-        split["sedentaryActive"] = float(km[(levels == 0) | (levels == 255)].sum())
+    sedentary, lightly, moderately, very = s["distance_by_level_km"]
+    split = {"veryActive": very, "moderatelyActive": moderately, "lightlyActive": lightly, "sedentaryActive": sedentary}
     total = round(units.distance(s["distance_km"]), 2)
     distances = [{"activity": "total", "distance": total}, {"activity": "tracker", "distance": total},
                  {"activity": "loggedActivities", "distance": 0}]

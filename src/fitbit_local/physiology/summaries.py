@@ -52,6 +52,8 @@ class HeartRateZoneSummary:
 class DailySummary:
     steps: int
     distance_km: float
+    # distance walked at each minute activity level: sedentary (in bed included), lightly, moderately, very active
+    distance_by_level_km: tuple[float, float, float, float]
     floors: int
     elevation_m: float
     calories_out: int
@@ -76,6 +78,7 @@ class DailySummary:
         """Plain JSON types; minute_zones as base64 of its 1440 bytes."""
         out = {k: v for k, v in asdict(self).items() if k not in ("minute_zones", "zones", "zone_bounds")}
         out["zone_bounds"] = list(self.zone_bounds)
+        out["distance_by_level_km"] = list(self.distance_by_level_km)
         out["zones"] = [asdict(z) for z in self.zones]
         out["minute_zones"] = base64.b64encode(
             np.asarray(self.minute_zones, dtype=np.uint8).tobytes()
@@ -86,6 +89,7 @@ class DailySummary:
     def from_json(cls, data: dict[str, Any]) -> DailySummary:
         values = dict(data)
         values["zone_bounds"] = tuple(int(b) for b in values["zone_bounds"])
+        values["distance_by_level_km"] = tuple(float(d) for d in values["distance_by_level_km"])
         values["zones"] = tuple(HeartRateZoneSummary(**z) for z in values["zones"])
         zones = np.frombuffer(base64.b64decode(values["minute_zones"]), dtype=np.uint8).copy()
         if zones.shape != (MINUTES_PER_DAY,):
@@ -107,6 +111,14 @@ def zone_bounds_for(age: int, resting_hr: int, scheme: ZoneScheme = "azm") -> Zo
         return heart_rate_zones_legacy(age)
     # keep a reserve of at least MIN_RESERVE_BPM so implausible inputs still give strictly ordered bounds
     return heart_rate_zones(age, min(resting_hr, max_heart_rate(age) - MIN_RESERVE_BPM))
+
+
+def distance_by_level(distance: np.ndarray, minute_levels: np.ndarray) -> tuple[float, float, float, float]:
+    """Kilometres covered at each minute level: sedentary (minutes in bed included), lightly, moderately, very."""
+    km = np.asarray(distance, dtype=np.float64)
+    sedentary = (minute_levels == LEVEL_SEDENTARY) | (minute_levels == 255)
+    lightly, moderately, very = (float(km[minute_levels == level].sum()) for level in (1, 2, 3))
+    return float(km[sedentary].sum()), lightly, moderately, very
 
 
 def derive_daily_summary(
@@ -150,6 +162,7 @@ def derive_daily_summary(
     return DailySummary(
         steps=int(day.steps.sum(dtype=np.int64)),
         distance_km=float(day.distance.sum(dtype=np.float64)),
+        distance_by_level_km=distance_by_level(day.distance, minute_levels),
         floors=int(day.floors.sum(dtype=np.int64)),
         elevation_m=float(day.elevation.sum(dtype=np.float64)),
         calories_out=round_half_up(float(calories.sum())),
