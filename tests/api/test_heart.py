@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import numpy as np
+import orjson
 import pytest
 
+from fitbit_local.api.heart import dataset_json
 from fitbit_local.physiology.zones import minute_heart_rate
 from tests.api.conftest import END, FIRST, World
 
@@ -58,9 +59,7 @@ def test_activity_summary_zones_match_heart_series(world: World) -> None:
 
 
 def test_one_second_day(world: World) -> None:
-    started = time.perf_counter()
     response = world.get(f"/1/user/-/activities/heart/date/{END}/1d/1sec.json")
-    elapsed = time.perf_counter() - started
     assert response.status_code == 200 and response.headers["content-type"] == "application/json;charset=utf-8"
     body = response.json()
     intraday = body["activities-heart-intraday"]
@@ -68,11 +67,28 @@ def test_one_second_day(world: World) -> None:
     heart = _stored_heart(world)
     seconds = np.flatnonzero(heart)
     assert len(intraday["dataset"]) == len(seconds)
-    first = int(seconds[0])
-    assert intraday["dataset"][0] == {
-        "time": f"{first // 3600:02d}:{first // 60 % 60:02d}:{first % 60:02d}", "value": int(heart[first])}
+    assert intraday["dataset"] == [
+        {"time": f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}", "value": int(heart[s])} for s in seconds
+    ]
+    assert response.content == orjson.dumps(body)  # compact, as Fitbit sent it
     assert body["activities-heart"] == world.ok(TS.format(END, "1d"))["activities-heart"]
-    assert elapsed < 1.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_second_dataset_bytes_are_orjsons(seed: int) -> None:
+    """The byte-matrix renderer gives exactly orjson's text, for every value width and sparse or dense seconds."""
+    rng = np.random.default_rng(seed)
+    seconds = np.flatnonzero(rng.random(86_400) < rng.random())
+    values = rng.integers(1, 256, len(seconds)).astype(np.uint8)
+    values[: min(6, len(values))] = [1, 9, 10, 99, 100, 255][: min(6, len(values))]
+    expected = [{"time": f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}", "value": int(v)}
+                for s, v in zip(seconds, values, strict=True)]
+    assert dataset_json(seconds, values) == orjson.dumps(expected)
+    assert dataset_json(np.empty(0, np.intp), np.empty(0, np.uint8)) == b"[]"
+    # an interval across midnight holds more than a day's seconds
+    both = np.concatenate((np.arange(86_400), np.arange(4_000)))
+    text = dataset_json(both, np.full(len(both), 7, np.uint8))
+    assert orjson.loads(text)[-1] == {"time": "01:06:39", "value": 7} and len(orjson.loads(text)) == 90_400
 
 
 def test_one_second_window(world: World) -> None:

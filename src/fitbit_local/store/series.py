@@ -8,13 +8,28 @@ from datetime import date
 
 import numpy as np
 import orjson
-from sqlalchemy import Engine, and_, delete, insert, select
+from sqlalchemy import Engine, bindparam, delete, func, insert, select
 
 from fitbit_local.physiology.day import SERIES, DayArrays
 from fitbit_local.store.sandbox import bump_epoch
 from fitbit_local.store.schema import daily_summaries, series_days
 
 _COMPRESSION_LEVEL = 6
+
+# Read statements built once: building SQLAlchemy expressions per call cost more than running them.
+_GET_SERIES = select(series_days.c.data).where(
+    series_days.c.user_id == bindparam("user_id"),
+    series_days.c.series == bindparam("series"),
+    series_days.c.day == bindparam("day"),
+)
+_GET_DAY = select(series_days.c.series, series_days.c.data).where(
+    series_days.c.user_id == bindparam("user_id"), series_days.c.day == bindparam("day")
+)
+_GET_SUMMARIES = select(daily_summaries.c.day, daily_summaries.c.data).where(
+    daily_summaries.c.user_id == bindparam("user_id"),
+    daily_summaries.c.day >= bindparam("start"),
+    daily_summaries.c.day <= bindparam("end"),
+)
 
 
 def pack(array: np.ndarray) -> bytes:
@@ -63,20 +78,12 @@ class SeriesRepository:
     def get_series(self, user_id: str, name: str, day: date) -> np.ndarray | None:
         """One series of one local day, or None when the day holds no data for it."""
         with self._engine.connect() as conn:
-            blob = conn.execute(
-                select(series_days.c.data).where(
-                    series_days.c.user_id == user_id, series_days.c.series == name, series_days.c.day == day.isoformat()
-                )
-            ).scalar()
+            blob = conn.execute(_GET_SERIES, {"user_id": user_id, "series": name, "day": day.isoformat()}).scalar()
         return unpack(name, blob) if blob is not None else None
 
     def get_day(self, user_id: str, day: date) -> DayArrays | None:
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(series_days.c.series, series_days.c.data).where(
-                    series_days.c.user_id == user_id, series_days.c.day == day.isoformat()
-                )
-            ).all()
+            rows = conn.execute(_GET_DAY, {"user_id": user_id, "day": day.isoformat()}).all()
         if not rows:
             return None
         return DayArrays(**{row.series: unpack(row.series, row.data) for row in rows})
@@ -85,19 +92,11 @@ class SeriesRepository:
         """Daily summary JSON by ISO date for start..end inclusive (days without data are absent)."""
         with self._engine.connect() as conn:
             rows = conn.execute(
-                select(daily_summaries.c.day, daily_summaries.c.data).where(
-                    and_(
-                        daily_summaries.c.user_id == user_id,
-                        daily_summaries.c.day >= start.isoformat(),
-                        daily_summaries.c.day <= end.isoformat(),
-                    )
-                )
+                _GET_SUMMARIES, {"user_id": user_id, "start": start.isoformat(), "end": end.isoformat()}
             ).all()
         return {row.day: orjson.loads(row.data) for row in rows}
 
     def day_range(self, user_id: str) -> tuple[date, date] | None:
-        from sqlalchemy import func
-
         with self._engine.connect() as conn:
             row = conn.execute(
                 select(func.min(daily_summaries.c.day), func.max(daily_summaries.c.day)).where(
