@@ -24,7 +24,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def ensure_environment(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 is, to say so
         sys.exit(f"fitbit-local needs Python 3.11 or newer (this is {sys.version.split()[0]})")
     if not PYTHON.exists():
         print("creating .venv ...", flush=True)

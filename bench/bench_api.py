@@ -25,15 +25,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         services = Services.build(Settings(data_dir=data, rate_limit=0))
         user = services.store.users.create(name="bench", password="pw")
-        app, _ = services.store.apps.create(name="bench", app_type="server", redirect_uris=["https://b.example/cb"])
+        app, _ = services.store.apps.create(
+            name="bench", app_type="server", redirect_uris=["https://b.example/cb"]
+        )
         token = issue_for_consent(
-            services.store.engine, signing_key=services.signing_key, app=app, user_id=user.id,
-            granted={"profile"}, now=services.clock.now(),
+            services.store.engine,
+            signing_key=services.signing_key,
+            app=app,
+            user_id=user.id,
+            granted={"profile"},
+            now=services.clock.now(),
         )
         headers = {"Authorization": f"Bearer {token['access_token']}"}
         ours_port, base_port = free_port(), free_port()
-        ours_args = ["-m", "fitbit_local", "serve", "--data", data, "--port", str(ours_port), "--rate-limit", "0",
-                     "--log-level", "warning"]
+        ours_args = [
+            "-m",
+            "fitbit_local",
+            "serve",
+            "--data",
+            data,
+            "--port",
+            str(ours_port),
+            "--rate-limit",
+            "0",
+            "--log-level",
+            "warning",
+        ]
         with server(ours_args, ours_port, "/1/user/-/profile.json", headers) as ours_url:
             body = httpx.get(ours_url + "/1/user/-/profile.json", headers=headers).content
             sample = Path(data) / "profile.json"
@@ -43,14 +60,19 @@ def main() -> None:
                     lambda: requests_per_second(base_url + "/1/user/-/profile.json"),
                     lambda: requests_per_second(ours_url + "/1/user/-/profile.json", headers),
                 )
-    print(json.dumps({
-        "benchmark": "authenticated profile request vs bare Starlette+orjson",
-        "body_bytes": len(body),
-        "baseline_rps": round(base),
-        "fitbit_local_rps": round(ours),
-        "ratio": round(ratio, 3),
-        "goal": ">= 0.5",
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "authenticated profile request vs bare Starlette+orjson",
+                "body_bytes": len(body),
+                "baseline_rps": round(base),
+                "fitbit_local_rps": round(ours),
+                "ratio": round(ratio, 3),
+                "goal": ">= 0.5",
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -44,15 +44,25 @@ def full_second_day(services: Services, user_id: str) -> None:
     rng = np.random.default_rng(1)
     heart = np.clip(62 + np.cumsum(rng.integers(-1, 2, 86_400)) % 60, 45, 180).astype(np.uint8)
     arrays = DayArrays(**{**dict(arrays.items()), "heart": heart})
-    summary = derive_daily_summary(arrays, age=user.age_on(DAY), resting_hr_fallback=60, bmr_kcal_per_day=1600.0)
+    summary = derive_daily_summary(
+        arrays, age=user.age_on(DAY), resting_hr_fallback=60, bmr_kcal_per_day=1600.0
+    )
     services.store.series.put_days(user_id, [(DAY, arrays, summary.to_json())], source="synthetic")
 
 
 async def asgi_get(app, path: str, token: str) -> tuple[float, bytes]:  # type: ignore[no-untyped-def]
     scope = {
-        "type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "headers": [(b"authorization", f"Bearer {token}".encode()), (b"host", b"bench")], "scheme": "http",
-        "server": ("bench", 80), "client": ("bench", 1), "root_path": "", "http_version": "1.1",
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"authorization", f"Bearer {token}".encode()), (b"host", b"bench")],
+        "scheme": "http",
+        "server": ("bench", 80),
+        "client": ("bench", 1),
+        "root_path": "",
+        "http_version": "1.1",
     }
     chunks: list[bytes] = []
 
@@ -78,8 +88,12 @@ def main() -> None:
             name="bench", app_type="personal", redirect_uris=["https://b.example/cb"], owner_user_id=user.id
         )
         token = issue_for_consent(
-            services.store.engine, signing_key=services.signing_key, app=app_row, user_id=user.id,
-            granted={"heartrate", "activity"}, now=services.clock.now(),
+            services.store.engine,
+            signing_key=services.signing_key,
+            app=app_row,
+            user_id=user.id,
+            granted={"heartrate", "activity"},
+            now=services.clock.now(),
         )["access_token"]
         app = create_app(services)
         path = f"/1/user/-/activities/heart/date/{DAY}/1d/1sec.json"
@@ -105,8 +119,19 @@ def main() -> None:
         summary_path = f"/1/user/-/activities/date/{DAY}.json"
         headers = {"Authorization": f"Bearer {token}"}
         ours_port, base_port = free_port(), free_port()
-        ours_args = ["-m", "fitbit_local", "serve", "--data", data, "--port", str(ours_port), "--rate-limit", "0",
-                     "--log-level", "warning"]
+        ours_args = [
+            "-m",
+            "fitbit_local",
+            "serve",
+            "--data",
+            data,
+            "--port",
+            str(ours_port),
+            "--rate-limit",
+            "0",
+            "--log-level",
+            "warning",
+        ]
         with server(ours_args, ours_port, summary_path, headers) as ours_url:
             sample = Path(data) / "summary.json"
             sample.write_bytes(httpx.get(ours_url + summary_path, headers=headers).content)
@@ -116,16 +141,27 @@ def main() -> None:
                     lambda: requests_per_second(base_url + summary_path),
                     lambda: requests_per_second(ours_url + summary_path, headers),
                 )
-    print(json.dumps({
-        "heart_1sec_day": {
-            "points": points, "body_bytes": len(body), "api_ms": round(api_ms, 2),
-            "orjson_dumps_ms": round(dump_ms, 2), "ratio": round(api_ms / dump_ms, 2), "goal": "<= 3",
-        },
-        "daily_summary": {
-            "body_bytes": summary_bytes, "baseline_rps": round(base_rps),
-            "fitbit_local_rps": round(ours_rps), "ratio": round(ratio, 3),
-        },
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "heart_1sec_day": {
+                    "points": points,
+                    "body_bytes": len(body),
+                    "api_ms": round(api_ms, 2),
+                    "orjson_dumps_ms": round(dump_ms, 2),
+                    "ratio": round(api_ms / dump_ms, 2),
+                    "goal": "<= 3",
+                },
+                "daily_summary": {
+                    "body_bytes": summary_bytes,
+                    "baseline_rps": round(base_rps),
+                    "fitbit_local_rps": round(ours_rps),
+                    "ratio": round(ratio, 3),
+                },
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -49,14 +49,18 @@ def server(args: list[str], port: int, probe_path: str = "/", headers: dict[str,
         process.wait(timeout=20)
 
 
-def requests_per_second(url: str, headers: dict[str, str] | None = None, seconds: int = 6, connections: int = 32) -> float:
+def requests_per_second(
+    url: str, headers: dict[str, str] | None = None, seconds: int = 6, connections: int = 32
+) -> float:
     """wrk on CPU 1 for a bounded time against a loopback URL."""
     if not shutil.which("wrk"):
         raise SystemExit("bench needs wrk (Debian package 'wrk')")
     command = [*_pinned(1), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True
+    ).stdout
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non2xx:
         raise RuntimeError(f"{url} answered {non2xx[1]} errors during the run:\n{output}")

@@ -79,7 +79,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # typ
 @pytest.fixture
 def settings(tmp_path, store_url: str) -> Settings:  # type: ignore[no-untyped-def]
     """Server settings over a fresh database: every test that uses them runs on SQLite and on PostgreSQL."""
-    return Settings(data_dir=str(tmp_path), database_url=store_url, rate_limit=150, rate_limit_backend="memory")
+    return Settings(
+        data_dir=str(tmp_path), database_url=store_url, rate_limit=150, rate_limit_backend="memory"
+    )
 
 
 @pytest.fixture
@@ -114,7 +116,9 @@ class RunningServer:
 
 def start_server(services: Services) -> RunningServer:
     port = free_port()
-    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        create_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

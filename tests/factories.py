@@ -62,8 +62,13 @@ def issue_token(
     app = services.store.apps.get(client_id)
     assert app is not None
     return issue_for_consent(
-        services.store.engine, signing_key=services.signing_key, app=app, user_id=user_id,
-        granted=set(scopes.split()), now=services.clock.now(), expires_in=expires_in,
+        services.store.engine,
+        signing_key=services.signing_key,
+        app=app,
+        user_id=user_id,
+        granted=set(scopes.split()),
+        now=services.clock.now(),
+        expires_in=expires_in,
     )
 
 

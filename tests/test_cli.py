@@ -28,29 +28,92 @@ def as_json(result: subprocess.CompletedProcess[str]) -> dict:
 
 def test_users_apps_tokens_clock_and_faults(tmp_path):
     data = str(tmp_path)
-    user = as_json(run("users", "create", "--data", data, "--name", "ann", "--password", "pw", "--timezone",
-                       "Europe/Berlin", "--birth-date", "1985-06-01", "--sex", "FEMALE", "--height-cm", "165",
-                       "--weight-kg", "60", "--json"))
+    user = as_json(
+        run(
+            "users",
+            "create",
+            "--data",
+            data,
+            "--name",
+            "ann",
+            "--password",
+            "pw",
+            "--timezone",
+            "Europe/Berlin",
+            "--birth-date",
+            "1985-06-01",
+            "--sex",
+            "FEMALE",
+            "--height-cm",
+            "165",
+            "--weight-kg",
+            "60",
+            "--json",
+        )
+    )
     assert is_encoded_id(user["user_id"])
     assert user["timezone"] == "Europe/Berlin"
-    app = as_json(run("apps", "create", "--data", data, "--name", "study", "--type", "server", "--redirect-uri",
-                      "https://example.org/cb", "--redirect-uri", "https://example.org/cb2", "--json"))
+    app = as_json(
+        run(
+            "apps",
+            "create",
+            "--data",
+            data,
+            "--name",
+            "study",
+            "--type",
+            "server",
+            "--redirect-uri",
+            "https://example.org/cb",
+            "--redirect-uri",
+            "https://example.org/cb2",
+            "--json",
+        )
+    )
     assert app["type"] == "server" and len(app["client_secret"]) == 32
     assert app["redirect_uris"] == ["https://example.org/cb", "https://example.org/cb2"]
-    updated = as_json(run("apps", "update", "--data", data, app["client_id"], "--intraday", "--read-only", "--json"))
+    updated = as_json(
+        run("apps", "update", "--data", data, app["client_id"], "--intraday", "--read-only", "--json")
+    )
     assert updated["intraday"] is True and updated["read_only"] is True
     listed = as_json(run("apps", "list", "--data", data, "--json"))
     assert [a["client_id"] for a in listed["apps"]] == [app["client_id"]]
-    token = as_json(run("tokens", "issue", "--data", data, "--app", app["client_id"], "--user", user["user_id"],
-                        "--scope", "activity heartrate profile", "--json"))
+    token = as_json(
+        run(
+            "tokens",
+            "issue",
+            "--data",
+            data,
+            "--app",
+            app["client_id"],
+            "--user",
+            user["user_id"],
+            "--scope",
+            "activity heartrate profile",
+            "--json",
+        )
+    )
     assert set(token) == {"access_token", "expires_in", "refresh_token", "scope", "token_type", "user_id"}
     assert token["scope"] == "activity heartrate profile" and token["user_id"] == user["user_id"]
     frozen = as_json(run("clock", "set", "--data", data, "2026-01-15T08:00:00Z", "--frozen", "--json"))
     assert frozen == {"now": "2026-01-15T08:00:00Z", "frozen": True, "offset_seconds": 0.0}
     moved = as_json(run("clock", "advance", "--data", data, "1h30m", "--json"))
     assert moved["now"] == "2026-01-15T09:30:00Z"
-    fault = as_json(run("faults", "add", "--data", data, "--status", "503", "--app", app["client_id"], "--count", "2",
-                        "--json"))
+    fault = as_json(
+        run(
+            "faults",
+            "add",
+            "--data",
+            data,
+            "--status",
+            "503",
+            "--app",
+            app["client_id"],
+            "--count",
+            "2",
+            "--json",
+        )
+    )
     assert fault["error"] == "maintenance" and fault["remaining"] == 2
     assert len(as_json(run("faults", "list", "--data", data, "--json"))["faults"]) == 1
     assert as_json(run("faults", "clear", "--data", data, "--json")) == {"removed": 1}
@@ -59,7 +122,18 @@ def test_users_apps_tokens_clock_and_faults(tmp_path):
 def test_bad_input_is_a_message_not_a_traceback(tmp_path):
     data = str(tmp_path)
     for args in (
-        ("apps", "create", "--data", data, "--name", "x", "--type", "server", "--redirect-uri", "https://a/#frag"),
+        (
+            "apps",
+            "create",
+            "--data",
+            data,
+            "--name",
+            "x",
+            "--type",
+            "server",
+            "--redirect-uri",
+            "https://a/#frag",
+        ),
         ("tokens", "issue", "--data", data, "--app", "NOAPP1", "--user", "nobody"),
         ("clock", "advance", "--data", data, "soon"),
         ("faults", "add", "--data", data, "--status", "299"),
@@ -76,9 +150,24 @@ def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path):
 
     data = str(tmp_path)
     user = as_json(run("users", "create", "--data", data, "--name", "bo", "--json"))
-    app = as_json(run("apps", "create", "--data", data, "--name", "a", "--type", "client", "--redirect-uri",
-                      "https://x.example/cb", "--json"))
-    token = as_json(run("tokens", "issue", "--data", data, "--app", app["client_id"], "--user", "bo", "--json"))
+    app = as_json(
+        run(
+            "apps",
+            "create",
+            "--data",
+            data,
+            "--name",
+            "a",
+            "--type",
+            "client",
+            "--redirect-uri",
+            "https://x.example/cb",
+            "--json",
+        )
+    )
+    token = as_json(
+        run("tokens", "issue", "--data", data, "--app", app["client_id"], "--user", "bo", "--json")
+    )
     services = Services.build(Settings(data_dir=data))
     running = start_server(services)
     try:

@@ -25,7 +25,9 @@ def test_demo_is_created_once_with_months_of_data(services, http, capsys):
     assert f"tokens issue --data ./demo-data --app {first.apps[0][0].client_id}" in printed
 
     token = issue_token(services, first.apps[0][0].client_id, first.users[0].id, scopes="activity profile")
-    steps = http.get("/1/user/-/activities/steps/date/today/3m.json", headers=bearer(token)).json()["activities-steps"]
+    steps = http.get("/1/user/-/activities/steps/date/today/3m.json", headers=bearer(token)).json()[
+        "activities-steps"
+    ]
     assert sum(int(day["value"]) > 0 for day in steps) > 80
     profile = http.get("/1/user/-/profile.json", headers=bearer(token)).json()["user"]
     assert profile["fitbitLocalSynthetic"] is True and profile["averageDailySteps"] > 1000

@@ -57,7 +57,10 @@ def test_not_a_bearer_token(http, token):
 def test_invalid_token(http):
     response = http.get(PROFILE, headers=bearer("not-a-token"))
     assert response.status_code == 401
-    assert classic(response) == {"errorType": "invalid_token", "message": "Access token invalid: not-a-token" + OAUTH_SUFFIX}
+    assert classic(response) == {
+        "errorType": "invalid_token",
+        "message": "Access token invalid: not-a-token" + OAUTH_SUFFIX,
+    }
 
 
 def test_expired_token_by_the_sandbox_clock(services, http, token):
@@ -89,7 +92,8 @@ def test_another_users_data(services, http, token):
     assert response.status_code == 403
     assert classic(response) == {
         "errorType": "insufficient_permissions",
-        "message": "API client is not authorized by the resource owner to access the resource requested" + OAUTH_SUFFIX,
+        "message": "API client is not authorized by the resource owner to access the resource requested"
+        + OAUTH_SUFFIX,
     }
 
 
@@ -130,7 +134,10 @@ def test_switching_access_mode_invalidates_existing_tokens(services, http):
 def test_unknown_path_is_fitbits_not_found(http):
     response = http.get("/1/user/-/no-such-thing.json")
     assert response.status_code == 404
-    assert classic(response) == {"errorType": "not_found", "message": "The API you are requesting could not be found"}
+    assert classic(response) == {
+        "errorType": "not_found",
+        "message": "The API you are requesting could not be found",
+    }
 
 
 def test_wrong_method_is_405(http, token):
@@ -147,11 +154,16 @@ def test_post_without_content_length_is_411(server, token):
 
     with httpx.Client(base_url=server.base_url) as client:
         response = client.post(
-            PROFILE, headers={**bearer(token), "Content-Type": "application/x-www-form-urlencoded"}, content=chunks()
+            PROFILE,
+            headers={**bearer(token), "Content-Type": "application/x-www-form-urlencoded"},
+            content=chunks(),
         )
     assert "content-length" not in {k.lower() for k in response.request.headers}
     assert response.status_code == 411
-    assert classic(response) == {"errorType": "MissingContentLength", "message": "The Content-Length HTTP header is missing"}
+    assert classic(response) == {
+        "errorType": "MissingContentLength",
+        "message": "The Content-Length HTTP header is missing",
+    }
 
 
 def test_plain_http_where_https_is_required(services, token):
@@ -159,7 +171,9 @@ def test_plain_http_where_https_is_required(services, token):
     running = start_server(services)
     try:
         plain = httpx.get(running.base_url + PROFILE, headers=bearer(token))
-        proxied = httpx.get(running.base_url + PROFILE, headers={**bearer(token), "X-Forwarded-Proto": "https"})
+        proxied = httpx.get(
+            running.base_url + PROFILE, headers={**bearer(token), "X-Forwarded-Proto": "https"}
+        )
     finally:
         running.stop()
     assert plain.status_code == 400
@@ -199,7 +213,10 @@ def test_undecodable_form_body_is_the_documented_400(http, token):
         content=b"--zz\r\nbroken",
     )
     assert response.status_code == 400
-    assert classic(response) == {"errorType": "invalid_request", "message": "There was an error reading the request body"}
+    assert classic(response) == {
+        "errorType": "invalid_request",
+        "message": "There was an error reading the request body",
+    }
 
 
 def test_bad_profile_values_are_validation_errors(http, token):
@@ -211,7 +228,11 @@ def test_bad_profile_values_are_validation_errors(http, token):
         "message": "Invalid gender parameter value: robot",
     }
     response = http.post(PROFILE, headers=bearer(token), data={"birthday": "1990-02-30"})
-    assert classic(response) == {"errorType": "validation", "fieldName": "date", "message": "Invalid date: 1990-02-30"}
+    assert classic(response) == {
+        "errorType": "validation",
+        "fieldName": "date",
+        "message": "Invalid date: 1990-02-30",
+    }
 
 
 # --- every row through fault injection ------------------------------------------------------------------------------
@@ -273,7 +294,6 @@ def test_every_row_is_named_by_a_test():
     consent_rows = [k for k, row in CATALOGUE.items() if row.envelope is Envelope.CONSENT_PAGE]
     untested = [k for k in consent_rows if not re.search(rf"[\"']{re.escape(k)}[\"']", text)]
     untested += [
-        k for k in CATALOGUE
-        if CATALOGUE[k].envelope is not Envelope.CONSENT_PAGE and k not in INJECTABLE
+        k for k in CATALOGUE if CATALOGUE[k].envelope is not Envelope.CONSENT_PAGE and k not in INJECTABLE
     ]
     assert untested == [], f"catalogue rows no test triggers: {untested}"

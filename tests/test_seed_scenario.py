@@ -20,7 +20,9 @@ from fitbit_local.sources.load import store_synthetic_days
 from tests.factories import SEED_SCOPES, make_app, make_user
 from tests.oauth.helpers import PASSWORD, REDIRECT, get_code
 
-SEED_403 = {"error": {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}}
+SEED_403 = {
+    "error": {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}
+}
 END = date(2026, 2, 12)  # the forum post is from 2026-02-13
 START = END - timedelta(days=2)
 
@@ -66,11 +68,23 @@ def test_server_app_then_intraday_grant_then_new_token(world, services, http):
 
     # The developer gets the intraday grant; the CLI changes the app from another process.
     subprocess.run(
-        [sys.executable, "-m", "fitbit_local", "apps", "update", "--database-url", services.settings.database_url,
-         app.client_id, "--intraday"],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "fitbit_local",
+            "apps",
+            "update",
+            "--database-url",
+            services.settings.database_url,
+            app.client_id,
+            "--intraday",
+        ],
+        check=True,
+        capture_output=True,
     )
-    assert azm_15min(client).json() == SEED_403  # "You must generate a new access token after saving this change"
+    assert (
+        azm_15min(client).json() == SEED_403
+    )  # "You must generate a new access token after saving this change"
 
     fresh = consent_and_exchange(http, app)
     allowed = azm_15min(fresh)
@@ -94,8 +108,15 @@ def test_personal_app_gets_its_owners_intraday_data_only(world, services, http):
     assert heart["activities-heart-intraday"]["datasetType"] == "minute"
     assert len(heart["activities-heart-intraday"]["dataset"]) > 1000
     make_user(services, "bob", PASSWORD)
-    page = http.get("/oauth2/authorize", params={"client_id": app.client_id, "response_type": "code",
-                                                   "scope": SEED_SCOPES, "redirect_uri": REDIRECT})
+    page = http.get(
+        "/oauth2/authorize",
+        params={
+            "client_id": app.client_id,
+            "response_type": "code",
+            "scope": SEED_SCOPES,
+            "redirect_uri": REDIRECT,
+        },
+    )
     from tests.oauth.helpers import page_error, submit
 
     refused = submit(http, page, username="bob")

@@ -28,15 +28,56 @@ def wait_until_up(url: str, process: subprocess.Popen) -> None:  # type: ignore[
 def test_two_workers_share_quota_clock_and_revocation(tmp_path):
     data = str(tmp_path)
     user = as_json(run("users", "create", "--data", data, "--name", "ann", "--json"))
-    app = as_json(run("apps", "create", "--data", data, "--name", "a", "--type", "server", "--redirect-uri",
-                      "https://a.example/cb", "--json"))
-    token = as_json(run("tokens", "issue", "--data", data, "--app", app["client_id"], "--user", user["user_id"],
-                        "--scope", "profile", "--json"))
+    app = as_json(
+        run(
+            "apps",
+            "create",
+            "--data",
+            data,
+            "--name",
+            "a",
+            "--type",
+            "server",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--json",
+        )
+    )
+    token = as_json(
+        run(
+            "tokens",
+            "issue",
+            "--data",
+            data,
+            "--app",
+            app["client_id"],
+            "--user",
+            user["user_id"],
+            "--scope",
+            "profile",
+            "--json",
+        )
+    )
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "fitbit_local", "serve", "--data", data, "--port", str(port), "--workers", "2",
-         "--rate-limit", "6", "--log-level", "warning"],
-        stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "fitbit_local",
+            "serve",
+            "--data",
+            data,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--rate-limit",
+            "6",
+            "--log-level",
+            "warning",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -50,8 +91,11 @@ def test_two_workers_share_quota_clock_and_revocation(tmp_path):
         run("clock", "advance", "--data", data, "1h")  # a new window for every worker
         with httpx.Client() as http:
             assert http.get(base + "/1/user/-/profile.json", headers=headers).status_code == 200
-        revoke = httpx.post(base + "/oauth2/revoke", auth=(app["client_id"], app["client_secret"]),
-                            data={"token": token["access_token"]})
+        revoke = httpx.post(
+            base + "/oauth2/revoke",
+            auth=(app["client_id"], app["client_secret"]),
+            data={"token": token["access_token"]},
+        )
         assert revoke.status_code == 200
         for _ in range(4):
             with httpx.Client() as http:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import MutableMapping
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.convertors import CONVERTOR_TYPES, Convertor
@@ -17,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fitbit_local.api.pipeline import error_response, make_endpoint
-from fitbit_local.api.registry import REGISTRY
+from fitbit_local.api.registry import REGISTRY, Endpoint
 from fitbit_local.errors import FitbitError
 from fitbit_local.services import Services
 
@@ -45,18 +47,25 @@ class ApiVersionConvertor(Convertor[str]):
 CONVERTOR_TYPES.setdefault("apiversion", ApiVersionConvertor())
 
 
-def load_endpoint_families() -> None:
+def endpoint_rows() -> list[Endpoint]:
+    """Every registry row, family by family in ENDPOINT_FAMILIES order (then as each module registers them), so
+    routing and the generated docs never depend on which module some caller happened to import first."""
     for module in ENDPOINT_FAMILIES:
         importlib.import_module(module)
+    families = {module: i for i, module in enumerate(ENDPOINT_FAMILIES)}
+    return sorted(REGISTRY, key=lambda row: families.get(row.handler.__module__, len(families)))
 
 
 def resource_routes(services: Services) -> list[BaseRoute]:
-    load_endpoint_families()
     routes: list[BaseRoute] = []
-    for row in REGISTRY:
+    for row in endpoint_rows():
         endpoint = make_endpoint(row, services)
         for path in row.paths:
-            routes.append(Route("/{version:apiversion}" + path, endpoint, methods=[row.method], name=f"{row.name}:{path}"))
+            routes.append(
+                Route(
+                    "/{version:apiversion}" + path, endpoint, methods=[row.method], name=f"{row.name}:{path}"
+                )
+            )
     return routes
 
 
@@ -73,7 +82,7 @@ class FitbitEdge:
             return
         started = False
 
-        async def tracking_send(message: dict) -> None:  # type: ignore[type-arg]
+        async def tracking_send(message: MutableMapping[str, Any]) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
@@ -95,7 +104,11 @@ class FitbitEdge:
         settings = self.services.settings
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if settings.allowed_hosts:
-            host = headers.get("host", "").rsplit(":", 1)[0] if not headers.get("host", "").startswith("[") else headers["host"]
+            host = (
+                headers.get("host", "").rsplit(":", 1)[0]
+                if not headers.get("host", "").startswith("[")
+                else headers["host"]
+            )
             if host not in settings.allowed_hosts:
                 return FitbitError("invalid_domain", domain=host)
         if settings.require_https:
@@ -133,7 +146,6 @@ def create_app(services: Services) -> Starlette:
     )
     app.state.services = services
     return FitbitEdge(app, services)  # type: ignore[return-value]
-
 
 
 def app_from_env() -> FitbitEdge:

@@ -47,7 +47,7 @@ def _services(args: argparse.Namespace) -> Services:
     return Services.build(_settings(args))
 
 
-def _user_or_fail(services: Services, user_ref: str):  # type: ignore[no-untyped-def]
+def _user_or_fail(services: Services, user_ref: str):
     user = services.store.users.find(user_ref)
     if user is None:
         raise CommandError(f"no user {user_ref!r}")
@@ -144,7 +144,9 @@ def cmd_tokens_issue(args: argparse.Namespace) -> None:
     scopes = parse_scope_param(args.scope)
     bad = unknown_scopes(scopes)
     if bad or not scopes:
-        raise CommandError(f"unknown scopes: {' '.join(bad) or '(none given)'}; known: {' '.join(ALL_SCOPES)}")
+        raise CommandError(
+            f"unknown scopes: {' '.join(bad) or '(none given)'}; known: {' '.join(ALL_SCOPES)}"
+        )
     body = issue_for_consent(
         services.store.engine,
         signing_key=services.signing_key,
@@ -160,14 +162,16 @@ def cmd_tokens_issue(args: argparse.Namespace) -> None:
 # --- data --------------------------------------------------------------------------------------------------------
 
 
-def _generate(services: Services, user, days: int, end: str | None, seed: int | None) -> int:  # type: ignore[no-untyped-def]
+def _generate(services: Services, user, days: int, end: str | None, seed: int | None) -> int:
     from fitbit_local.api.params import local_today
     from fitbit_local.sources.load import store_synthetic_days
 
     if days < 1:
         raise CommandError("--days must be at least 1")
     end_day = date.fromisoformat(end) if end else local_today(user.current_timezone, services.clock.now())
-    chosen_seed = seed if seed is not None else (user.synthetic_seed or int.from_bytes(user.id.encode(), "big"))
+    chosen_seed = (
+        seed if seed is not None else (user.synthetic_seed or int.from_bytes(user.id.encode(), "big"))
+    )
     return store_synthetic_days(services.store, user, days=days, end=end_day, seed=chosen_seed)
 
 
@@ -207,7 +211,9 @@ def cmd_faults(args: argparse.Namespace) -> None:
             key = fault_error_key(args.status, args.error)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        fault = store.add_fault(key, client_id=args.app, user_id=args.user, path_prefix=args.path_prefix, count=args.count)
+        fault = store.add_fault(
+            key, client_id=args.app, user_id=args.user, path_prefix=args.path_prefix, count=args.count
+        )
         _emit(args, fault.to_json())
     elif args.faults_command == "list":
         _emit(args, {"faults": [f.to_json() for f in store.list_faults()]})
@@ -235,7 +241,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         from fitbit_local.demo import ensure_demo, print_demo
 
         store_option = (
-            f"--database-url {settings.database_url}" if settings.database_url else f"--data {settings.data_dir}"
+            f"--database-url {settings.database_url}"
+            if settings.database_url
+            else f"--data {settings.data_dir}"
         )
         print_demo(ensure_demo(services), f"http://{args.host}:{args.port}", store_option)
     if args.workers > 1:
@@ -249,13 +257,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
             }
         )
         uvicorn.run(
-            "fitbit_local.app:app_from_env", factory=True, host=args.host, port=args.port, workers=args.workers,
-            log_level=args.log_level, access_log=False,
+            "fitbit_local.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            access_log=False,
         )
         return
     from fitbit_local.app import create_app
 
-    uvicorn.run(create_app(services), host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    uvicorn.run(
+        create_app(services), host=args.host, port=args.port, log_level=args.log_level, access_log=False
+    )
 
 
 # --- parser ------------------------------------------------------------------------------------------------------
@@ -263,7 +278,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def _store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", help="directory holding the SQLite database (default ./fitbit-local-data)")
-    parser.add_argument("--database-url", help="e.g. postgresql+psycopg://user@127.0.0.1/db (instead of --data)")
+    parser.add_argument(
+        "--database-url", help="e.g. postgresql+psycopg://user@127.0.0.1/db (instead of --data)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -275,9 +292,13 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--demo", action="store_true", help="create demo apps and synthetic users; print credentials")
+    serve.add_argument(
+        "--demo", action="store_true", help="create demo apps and synthetic users; print credentials"
+    )
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--rate-limit", type=int, help="requests per hour per user and app (0 = off; default 150)")
+    serve.add_argument(
+        "--rate-limit", type=int, help="requests per hour per user and app (0 = off; default 150)"
+    )
     serve.add_argument("--redis-url", help="share rate-limit counters through Redis")
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
@@ -300,7 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(listing)
     listing.set_defaults(func=cmd_users_list)
 
-    apps = sub.add_parser("apps", help="manage registered apps").add_subparsers(dest="apps_command", required=True)
+    apps = sub.add_parser("apps", help="manage registered apps").add_subparsers(
+        dest="apps_command", required=True
+    )
     create = apps.add_parser("create")
     _store_options(create)
     create.add_argument("--name", required=True)
@@ -308,7 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--redirect-uri", action="append", required=True)
     create.add_argument("--owner", help="the owner's encoded user id (Personal apps)")
     create.add_argument("--read-only", action="store_true")
-    create.add_argument("--intraday", action="store_true", help="grant intraday access (Server and Client apps)")
+    create.add_argument(
+        "--intraday", action="store_true", help="grant intraday access (Server and Client apps)"
+    )
     create.set_defaults(func=cmd_apps_create)
     update = apps.add_parser("update")
     _store_options(update)
@@ -324,7 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(listing)
     listing.set_defaults(func=cmd_apps_list)
 
-    tokens = sub.add_parser("tokens", help="issue tokens").add_subparsers(dest="tokens_command", required=True)
+    tokens = sub.add_parser("tokens", help="issue tokens").add_subparsers(
+        dest="tokens_command", required=True
+    )
     issue = tokens.add_parser("issue", help="the token response, as if the user had consented")
     _store_options(issue)
     issue.add_argument("--app", required=True)
@@ -341,7 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int)
     generate.set_defaults(func=cmd_generate)
 
-    clock = sub.add_parser("clock", help="the sandbox clock").add_subparsers(dest="clock_command", required=True)
+    clock = sub.add_parser("clock", help="the sandbox clock").add_subparsers(
+        dest="clock_command", required=True
+    )
     for name in ("show", "reset"):
         p = clock.add_parser(name)
         _store_options(p)
@@ -356,7 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("duration", help="e.g. 3600, 90s, 15m, 2h, 1d, PT1H")
     p.set_defaults(func=cmd_clock)
 
-    faults = sub.add_parser("faults", help="inject documented errors").add_subparsers(dest="faults_command", required=True)
+    faults = sub.add_parser("faults", help="inject documented errors").add_subparsers(
+        dest="faults_command", required=True
+    )
     p = faults.add_parser("add")
     _store_options(p)
     p.add_argument("--status", type=int)

@@ -38,7 +38,9 @@ class Clock:
         return self._state.epoch
 
     def refresh(self) -> ClockState:
-        row = self._reader.fetchone("SELECT clock_offset, clock_frozen_at, epoch FROM sandbox_state WHERE id = 1")
+        row = self._reader.fetchone(
+            "SELECT clock_offset, clock_frozen_at, epoch FROM sandbox_state WHERE id = 1"
+        )
         if row is None:
             raise RuntimeError("the database has no sandbox state row: it was not migrated")
         offset, frozen_at, epoch = row
@@ -65,9 +67,11 @@ class Clock:
 
     def set(self, instant: datetime, *, frozen: bool = False) -> None:
         target = instant.timestamp()
-        values = {"clock_frozen_at": target, "clock_offset": 0.0} if frozen else {
-            "clock_frozen_at": None, "clock_offset": target - time.time()
-        }
+        values: dict[str, object] = (
+            {"clock_frozen_at": target, "clock_offset": 0.0}
+            if frozen
+            else {"clock_frozen_at": None, "clock_offset": target - time.time()}
+        )
         self._write(values)
 
     def advance(self, seconds: float) -> None:
@@ -83,6 +87,8 @@ class Clock:
     def _write(self, values: dict[str, object]) -> None:
         with self._engine.begin() as conn:
             conn.execute(
-                update(sandbox_state).where(sandbox_state.c.id == 1).values(epoch=sandbox_state.c.epoch + 1, **values)
+                update(sandbox_state)
+                .where(sandbox_state.c.id == 1)
+                .values(epoch=sandbox_state.c.epoch + 1, **values)
             )
         self.refresh()

@@ -13,7 +13,9 @@ def _env(name: str, default: str) -> str:
 @dataclass
 class Settings:
     data_dir: str = field(default_factory=lambda: _env("DATA", "./fitbit-local-data"))
-    database_url: str | None = field(default_factory=lambda: os.environ.get("FITBIT_LOCAL_DATABASE_URL") or None)
+    database_url: str | None = field(
+        default_factory=lambda: os.environ.get("FITBIT_LOCAL_DATABASE_URL") or None
+    )
     # Requests per hour per (user, app); 0 turns rate limiting off [DOC: 150/hour, reset at the top of the hour].
     rate_limit: int = field(default_factory=lambda: int(_env("RATE_LIMIT", "150")))
     # memory (one process), sql (shared through the database) or redis (with redis_url)

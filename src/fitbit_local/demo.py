@@ -21,11 +21,22 @@ SEED_SCOPES = (
     "temperature location oxygen_saturation heartrate sleep activity settings profile weight cardio_fitness "
     "nutrition respiratory_rate electrocardiogram social"
 )
+
+
+@dataclass(frozen=True)
+class _DemoPerson:
+    name: str
+    timezone: str
+    birth_date: date
+    sex: str
+    height_cm: float
+    weight_kg: float
+    seed: int
+
+
 _USERS = (
-    {"name": "demo", "timezone": "America/New_York", "birth_date": date(1988, 4, 12), "sex": "FEMALE",
-     "height_cm": 166.0, "weight_kg": 61.5, "seed": 1},
-    {"name": "alex", "timezone": "Europe/London", "birth_date": date(1979, 9, 3), "sex": "MALE",
-     "height_cm": 181.0, "weight_kg": 83.0, "seed": 2},
+    _DemoPerson("demo", "America/New_York", date(1988, 4, 12), "FEMALE", 166.0, 61.5, seed=1),
+    _DemoPerson("alex", "Europe/London", date(1979, 9, 3), "MALE", 181.0, 83.0, seed=2),
 )
 
 
@@ -41,16 +52,22 @@ def ensure_demo(services: Services) -> Demo:
     store = services.store
     users: list[User] = []
     for spec in _USERS:
-        user = store.users.find(str(spec["name"]))
+        user = store.users.find(spec.name)
         if user is None:
-            today = local_today(str(spec["timezone"]), services.clock.now())
+            today = local_today(spec.timezone, services.clock.now())
             user = store.users.create(
-                name=str(spec["name"]), password=DEMO_PASSWORD, timezone=str(spec["timezone"]),
-                birth_date=spec["birth_date"], sex=str(spec["sex"]), height_cm=float(spec["height_cm"]),  # type: ignore[arg-type]
-                weight_kg=float(spec["weight_kg"]), member_since=today, synthetic=True,  # type: ignore[arg-type]
-                synthetic_seed=int(spec["seed"]),  # type: ignore[call-overload]
+                name=spec.name,
+                password=DEMO_PASSWORD,
+                timezone=spec.timezone,
+                birth_date=spec.birth_date,
+                sex=spec.sex,
+                height_cm=spec.height_cm,
+                weight_kg=spec.weight_kg,
+                member_since=today,
+                synthetic=True,
+                synthetic_seed=spec.seed,
             )
-            store_synthetic_days(store, user, days=DEMO_DAYS, end=today, seed=int(spec["seed"]))  # type: ignore[call-overload]
+            store_synthetic_days(store, user, days=DEMO_DAYS, end=today, seed=spec.seed)
         users.append(user)
     owner = users[0]
     apps: list[tuple[App, str | None]] = []
@@ -61,7 +78,9 @@ def ensure_demo(services: Services) -> Demo:
             apps.append((existing, None))
             continue
         app, secret = store.apps.create(
-            name=name, app_type=app_type, redirect_uris=[DEMO_REDIRECT_URI],
+            name=name,
+            app_type=app_type,
+            redirect_uris=[DEMO_REDIRECT_URI],
             owner_user_id=owner.id if app_type == "personal" else None,
         )
         apps.append((app, secret))
@@ -72,19 +91,32 @@ def authorize_url(base_url: str, app: App) -> tuple[str, str]:
     """A ready-made PKCE authorize URL and its code_verifier."""
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    query = urlencode({
-        "client_id": app.client_id, "response_type": "code", "scope": SEED_SCOPES,
-        "redirect_uri": app.redirect_uris[0], "code_challenge": challenge, "code_challenge_method": "S256",
-        "state": secrets.token_urlsafe(8),
-    })
+    query = urlencode(
+        {
+            "client_id": app.client_id,
+            "response_type": "code",
+            "scope": SEED_SCOPES,
+            "redirect_uri": app.redirect_uris[0],
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": secrets.token_urlsafe(8),
+        }
+    )
     return f"{base_url}/oauth2/authorize?{query}", verifier
 
 
 def print_demo(demo: Demo, base_url: str, store_option: str) -> None:
     """Print credentials; `store_option` is the CLI option naming this database (``--data DIR``)."""
-    lines = ["", "fitbit-local demo (synthetic data)", "", "Users (sign in on the consent page with name or id):"]
+    lines = [
+        "",
+        "fitbit-local demo (synthetic data)",
+        "",
+        "Users (sign in on the consent page with name or id):",
+    ]
     for user in demo.users:
-        lines.append(f"  {user.name:6} id {user.id}  password {DEMO_PASSWORD}  timezone {user.current_timezone}")
+        lines.append(
+            f"  {user.name:6} id {user.id}  password {DEMO_PASSWORD}  timezone {user.current_timezone}"
+        )
     lines += ["", "Apps:"]
     for app, secret in demo.apps:
         shown = secret if secret else "(shown when first created)"
@@ -101,7 +133,7 @@ def print_demo(demo: Demo, base_url: str, store_option: str) -> None:
         "",
         "Or mint a token directly:",
         f"  fitbit-local tokens issue {store_option} --app {server_app.client_id} --user {demo.users[0].id} "
-        f"--scope \"{SEED_SCOPES}\"",
+        f'--scope "{SEED_SCOPES}"',
         "",
     ]
     print("\n".join(lines), flush=True)

@@ -63,7 +63,9 @@ class SqlCounters:
         )
         for _attempt in range(3):
             with self._engine.begin() as conn:
-                if conn.execute(update(rate_counters).where(key).values(count=rate_counters.c.count + 1)).rowcount:
+                if conn.execute(
+                    update(rate_counters).where(key).values(count=rate_counters.c.count + 1)
+                ).rowcount:
                     return int(conn.execute(select(rate_counters.c.count).where(key)).scalar_one())
                 try:
                     with conn.begin_nested():
@@ -72,7 +74,9 @@ class SqlCounters:
                                 client_id=client_id, user_id=user_id, window_start=window_start, count=1
                             )
                         )
-                    conn.execute(rate_counters.delete().where(rate_counters.c.window_start < window_start - HOUR))
+                    conn.execute(
+                        rate_counters.delete().where(rate_counters.c.window_start < window_start - HOUR)
+                    )
                     return 1
                 except IntegrityError:
                     continue  # another worker inserted the row first: update it

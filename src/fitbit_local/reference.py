@@ -1,6 +1,6 @@
 """Render the error catalogue and the endpoint registry as the Markdown pages in docs/ (a test keeps them current).
 
-    python -m fitbit_local.reference docs/
+python -m fitbit_local.reference docs/
 """
 
 from __future__ import annotations
@@ -31,10 +31,8 @@ def errors_markdown() -> str:
 
 
 def endpoints_markdown() -> str:
-    from fitbit_local.api.registry import REGISTRY
-    from fitbit_local.app import load_endpoint_families
+    from fitbit_local.app import endpoint_rows
 
-    load_endpoint_families()
     lines = [
         "# Endpoints",
         "",
@@ -45,7 +43,7 @@ def endpoints_markdown() -> str:
         "| Name | Method | Path | Scope | Intraday | Write |",
         "|---|---|---|---|---|---|",
     ]
-    for row in REGISTRY:
+    for row in endpoint_rows():
         for path in row.paths:
             lines.append(
                 f"| {row.name} | {row.method} | `{path}` | {row.scope or '—'} | {'yes' if row.intraday else ''} "

@@ -42,7 +42,10 @@ class Services:
             clock=clock,
             tokens=AccessTokenValidator(store.engine, clock, key),
             rate_limiter=make_rate_limiter(
-                settings.rate_limit, settings.rate_limit_backend, engine=store.engine, redis_url=settings.redis_url
+                settings.rate_limit,
+                settings.rate_limit_backend,
+                engine=store.engine,
+                redis_url=settings.redis_url,
             ),
             signing_key=key,
         )

@@ -46,7 +46,9 @@ class World:
 
 
 def build_world(services: Services, http: httpx.Client) -> World:
-    user = make_user(services, timezone="America/New_York", sex="FEMALE", birth_date=date(1985, 5, 5), weight_kg=62.0)
+    user = make_user(
+        services, timezone="America/New_York", sex="FEMALE", birth_date=date(1985, 5, 5), weight_kg=62.0
+    )
     assert store_synthetic_days(services.store, user, days=3, end=END, seed=SEED) == 3
     app = make_app(services, "personal", owner=user.id)
     return World(services, http, user, issue_token(services, app.client_id, user.id))
@@ -56,7 +58,10 @@ def build_world(services: Services, http: httpx.Client) -> World:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """Shared by a module's read-only tests (a server per test would dominate the run time)."""
     settings = Settings(
-        data_dir=str(tmp_path_factory.mktemp("api")), database_url=None, rate_limit=100_000, rate_limit_backend="memory"
+        data_dir=str(tmp_path_factory.mktemp("api")),
+        database_url=None,
+        rate_limit=100_000,
+        rate_limit_backend="memory",
     )
     services = Services.build(settings)
     running = start_server(services)

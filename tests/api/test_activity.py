@@ -12,9 +12,23 @@ from tests.api.conftest import END, FIRST, World
 
 DAY = "/1/user/-/activities/date/{}.json"
 SUMMARY_FIELDS = {
-    "activeScore", "activityCalories", "caloriesBMR", "caloriesOut", "caloriesOutUnestimated", "distances",
-    "elevation", "fairlyActiveMinutes", "floors", "heartRateZones", "lightlyActiveMinutes", "marginalCalories",
-    "restingHeartRate", "sedentaryMinutes", "steps", "useEstimation", "veryActiveMinutes",
+    "activeScore",
+    "activityCalories",
+    "caloriesBMR",
+    "caloriesOut",
+    "caloriesOutUnestimated",
+    "distances",
+    "elevation",
+    "fairlyActiveMinutes",
+    "floors",
+    "heartRateZones",
+    "lightlyActiveMinutes",
+    "marginalCalories",
+    "restingHeartRate",
+    "sedentaryMinutes",
+    "steps",
+    "useEstimation",
+    "veryActiveMinutes",
 }
 
 
@@ -26,13 +40,22 @@ def test_daily_summary_shape(world: World) -> None:
     assert set(s) == SUMMARY_FIELDS
     assert s["activeScore"] == -1 and s["useEstimation"] is True
     names = [d["activity"] for d in s["distances"]]
-    assert names == ["total", "tracker", "loggedActivities", "veryActive", "moderatelyActive", "lightlyActive",
-                     "sedentaryActive"]
+    assert names == [
+        "total",
+        "tracker",
+        "loggedActivities",
+        "veryActive",
+        "moderatelyActive",
+        "lightlyActive",
+        "sedentaryActive",
+    ]
     total = s["distances"][0]["distance"]
     assert total > 0 and abs(sum(d["distance"] for d in s["distances"][3:]) - total) < 0.03
     assert [z["name"] for z in s["heartRateZones"]] == ["Out of Range", "Fat Burn", "Cardio", "Peak"]
     assert all(set(z) == {"caloriesOut", "max", "min", "minutes", "name"} for z in s["heartRateZones"])
-    minutes = s["sedentaryMinutes"] + s["lightlyActiveMinutes"] + s["fairlyActiveMinutes"] + s["veryActiveMinutes"]
+    minutes = (
+        s["sedentaryMinutes"] + s["lightlyActiveMinutes"] + s["fairlyActiveMinutes"] + s["veryActiveMinutes"]
+    )
     assert minutes <= 1440 and s["steps"] > 0 and s["caloriesOut"] >= s["activityCalories"]
     steps = world.ok(f"/1/user/-/activities/steps/date/{END}/1d.json")["activities-steps"][0]["value"]
     assert steps == str(s["steps"])
@@ -61,7 +84,8 @@ def test_every_resource_by_period_and_range(world: World, resource: str, tracker
 
 
 @pytest.mark.parametrize(
-    ("period", "days"), [("1d", 1), ("7d", 7), ("30d", 30), ("1w", 7), ("1m", 29), ("3m", 91), ("6m", 182), ("1y", 366)]
+    ("period", "days"),
+    [("1d", 1), ("7d", 7), ("30d", 30), ("1w", 7), ("1m", 29), ("3m", 91), ("6m", 182), ("1y", 366)],
 )
 def test_period_math(world: World, period: str, days: int) -> None:
     rows = world.ok(f"/1/user/-/activities/steps/date/{END}/{period}.json")["activities-steps"]
@@ -86,22 +110,55 @@ def test_path_variants(world: World) -> None:
 @pytest.mark.parametrize(
     ("path", "field", "message"),
     [
-        ("/1/user/-/activities/foo/date/2024-03-10/7d.json", "resource path", "Invalid time series resource path"),
-        ("/1/user/-/activities/tracker/foo/date/2024-03-10/7d.json", "resource path", "Invalid time series resource path"),
+        (
+            "/1/user/-/activities/foo/date/2024-03-10/7d.json",
+            "resource path",
+            "Invalid time series resource path",
+        ),
+        (
+            "/1/user/-/activities/tracker/foo/date/2024-03-10/7d.json",
+            "resource path",
+            "Invalid time series resource path",
+        ),
         ("/1/user/-/activities/steps/date/2024-03-10/2d.json", "period", "Invalid time series period: 2d"),
         ("/1/user/-/activities/steps/date/2024-13-10/7d.json", "date", "Invalid date: 2024-13-10"),
         ("/1/user/-/activities/steps/date/2024-03-10/2024-02-30.json", "date", "Invalid date: 2024-02-30"),
-        ("/1/user/-/activities/steps/date/2020-01-01/2024-03-10.json", "date range",
-         "The number of days between time series start and end dates cannot exceed 1095"),
+        (
+            "/1/user/-/activities/steps/date/2020-01-01/2024-03-10.json",
+            "date range",
+            "The number of days between time series start and end dates cannot exceed 1095",
+        ),
         ("/1/user/-/activities/date/yesterday.json", "date", "Invalid date: yesterday"),
-        ("/1/user/-/activities/steps/date/2024-03-10/1d/2min.json", "resource path", "Invalid time series resource path"),
-        ("/1/user/-/activities/steps/date/2024-03-10/1d/1sec.json", "resource path", "Invalid time series resource path"),
-        ("/1/user/-/activities/minutesSedentary/date/2024-03-10/1d/1min.json", "resource path",
-         "Invalid time series resource path"),
-        ("/1/user/-/activities/steps/date/2024-03-10/7d/1min.json", "period", "Invalid time series period: 7d"),
-        ("/1/user/-/activities/steps/date/2024-03-08/2024-03-10/1min.json", "date range",
-         "The number of days between time series start and end dates cannot exceed 1"),
-        ("/1/user/-/activities/steps/date/2024-03-10/1d/1min/time/25:00/26:00.json", "start-time", "Invalid date: 25:00"),
+        (
+            "/1/user/-/activities/steps/date/2024-03-10/1d/2min.json",
+            "resource path",
+            "Invalid time series resource path",
+        ),
+        (
+            "/1/user/-/activities/steps/date/2024-03-10/1d/1sec.json",
+            "resource path",
+            "Invalid time series resource path",
+        ),
+        (
+            "/1/user/-/activities/minutesSedentary/date/2024-03-10/1d/1min.json",
+            "resource path",
+            "Invalid time series resource path",
+        ),
+        (
+            "/1/user/-/activities/steps/date/2024-03-10/7d/1min.json",
+            "period",
+            "Invalid time series period: 7d",
+        ),
+        (
+            "/1/user/-/activities/steps/date/2024-03-08/2024-03-10/1min.json",
+            "date range",
+            "The number of days between time series start and end dates cannot exceed 1",
+        ),
+        (
+            "/1/user/-/activities/steps/date/2024-03-10/1d/1min/time/25:00/26:00.json",
+            "start-time",
+            "Invalid date: 25:00",
+        ),
     ],
 )
 def test_validation_errors(world: World, path: str, field: str, message: str) -> None:
@@ -131,7 +188,11 @@ def test_units_by_accept_language(world: World) -> None:
 
 
 def _daily(world: World, resource: str, **headers: str) -> float:
-    return float(world.ok(f"/1/user/-/activities/{resource}/date/{END}/1d.json", **headers)[f"activities-{resource}"][0]["value"])
+    return float(
+        world.ok(f"/1/user/-/activities/{resource}/date/{END}/1d.json", **headers)[f"activities-{resource}"][
+            0
+        ]["value"]
+    )
 
 
 @pytest.mark.parametrize("resource", sorted(INTRADAY_RESOURCES))
@@ -145,8 +206,14 @@ def test_intraday_sums_to_daily(world: World, resource: str, detail: str) -> Non
     assert len(dataset) == 1440 // n and dataset[0]["time"] == "00:00:00"
     total = sum(p["value"] for p in dataset)
     daily = _daily(world, resource)
-    assert body[f"activities-{resource}"] == [{"dateTime": str(END), "value": world.ok(
-        f"/1/user/-/activities/{resource}/date/{END}/1d.json")[f"activities-{resource}"][0]["value"]}]
+    assert body[f"activities-{resource}"] == [
+        {
+            "dateTime": str(END),
+            "value": world.ok(f"/1/user/-/activities/{resource}/date/{END}/1d.json")[
+                f"activities-{resource}"
+            ][0]["value"],
+        }
+    ]
     if resource in ("steps", "floors", "swimming-strokes"):
         assert all(isinstance(p["value"], int) for p in dataset)
         assert total == daily
@@ -156,7 +223,9 @@ def test_intraday_sums_to_daily(world: World, resource: str, detail: str) -> Non
 
 
 def test_calories_points_carry_level_and_mets(world: World) -> None:
-    dataset = world.ok(f"/1/user/-/activities/calories/date/{END}/1d/1min.json")["activities-calories-intraday"]["dataset"]
+    dataset = world.ok(f"/1/user/-/activities/calories/date/{END}/1d/1min.json")[
+        "activities-calories-intraday"
+    ]["dataset"]
     assert all(set(p) == {"level", "mets", "time", "value"} for p in dataset)
     assert {p["level"] for p in dataset} <= {0, 1, 2, 3} and all(isinstance(p["mets"], int) for p in dataset)
     assert max(p["level"] for p in dataset) >= 1
@@ -164,7 +233,9 @@ def test_calories_points_carry_level_and_mets(world: World) -> None:
 
 def test_intraday_distance_in_us_units(world: World) -> None:
     us = {"Accept-Language": "en_US"}
-    dataset = world.ok(f"/1/user/-/activities/distance/date/{END}/1d/1min.json", **us)["activities-distance-intraday"]["dataset"]
+    dataset = world.ok(f"/1/user/-/activities/distance/date/{END}/1d/1min.json", **us)[
+        "activities-distance-intraday"
+    ]["dataset"]
     assert abs(sum(p["value"] for p in dataset) - _daily(world, "distance", **us)) < 0.01
 
 
@@ -178,7 +249,12 @@ def test_intraday_time_windows_and_legacy_forms(world: World) -> None:
     assert world.ok(f"{base}/1d/1min/time/08:00:00/09:30:00.json") == window
     assert world.ok(f"{base}/1d/time/08:00/09:30.json") == window  # Fitbit.NET: no detail level → 1min
     assert world.ok(f"/1/user/-/activities/steps/date/{END}/{END}/1min/time/08:00/09:30.json") == window
-    assert world.ok(f"/1/user/-/activities/steps/date/{END}/{END}/1min.json")["activities-steps-intraday"]["dataset"] == full
+    assert (
+        world.ok(f"/1/user/-/activities/steps/date/{END}/{END}/1min.json")["activities-steps-intraday"][
+            "dataset"
+        ]
+        == full
+    )
     quarter = world.ok(f"{base}/1d/15min/time/08:10/08:40.json")["activities-steps-intraday"]["dataset"]
     assert [p["time"] for p in quarter] == ["08:00:00", "08:15:00", "08:30:00"]
     assert sum(p["value"] for p in quarter) == sum(p["value"] for p in full[490:521])
@@ -204,7 +280,9 @@ def test_timezone_utc(world: World) -> None:
     utc = world.ok(f"/1/user/-/activities/steps/date/{day}/1d/1min.json?timezone=UTC")
     utc_points = [p["value"] for p in utc["activities-steps-intraday"]["dataset"]]
     assert utc_points == local_prev[1140:] + local_day[:1140]
-    utc_daily = world.ok(f"/1/user/-/activities/steps/date/{day}/1d.json?timezone=UTC")["activities-steps"][0]["value"]
+    utc_daily = world.ok(f"/1/user/-/activities/steps/date/{day}/1d.json?timezone=UTC")["activities-steps"][
+        0
+    ]["value"]
     assert utc_daily == utc["activities-steps"][0]["value"] == str(sum(utc_points))
     assert utc_daily != str(sum(local_day))
     summary = world.ok(DAY.format(day) + "?timezone=UTC")["summary"]

@@ -13,16 +13,23 @@ from tests.factories import SEED_SCOPES, bearer, issue_token, make_app, make_use
 
 AZM = "/1/user/-/activities/active-zone-minutes/date/{}/{}.json"
 FIELDS = {"activeZoneMinutes", "fatBurnActiveZoneMinutes", "cardioActiveZoneMinutes", "peakActiveZoneMinutes"}
-GOOGLE_403 = {"error": {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}}
+GOOGLE_403 = {
+    "error": {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}
+}
 
 
 def test_time_series_shape_and_days_without_azm(world: World) -> None:
     rows = world.ok(AZM.format(END, "7d"))["activities-active-zone-minutes"]
-    assert [r["dateTime"] for r in rows] == [str(FIRST + timedelta(days=i)) for i in range(3)]  # zero days left out
+    assert [r["dateTime"] for r in rows] == [
+        str(FIRST + timedelta(days=i)) for i in range(3)
+    ]  # zero days left out
     for row in rows:
         v = row["value"]
         assert set(v) == FIELDS and all(isinstance(x, int) for x in v.values())
-        assert v["activeZoneMinutes"] == v["fatBurnActiveZoneMinutes"] + v["cardioActiveZoneMinutes"] + v["peakActiveZoneMinutes"]
+        assert (
+            v["activeZoneMinutes"]
+            == v["fatBurnActiveZoneMinutes"] + v["cardioActiveZoneMinutes"] + v["peakActiveZoneMinutes"]
+        )
         assert v["cardioActiveZoneMinutes"] % 2 == 0 and v["peakActiveZoneMinutes"] % 2 == 0
     assert world.ok(AZM.format(FIRST, END))["activities-active-zone-minutes"] == rows
     assert world.ok(AZM.format("2023-01-01", "2023-01-31"))["activities-active-zone-minutes"] == []
@@ -32,11 +39,17 @@ def test_time_series_shape_and_days_without_azm(world: World) -> None:
     ("path", "field", "message"),
     [
         (AZM.format(END, "max"), "period", "Invalid time series period: max"),
-        (AZM.format("2020-01-01", END), "date range",
-         "The number of days between time series start and end dates cannot exceed 1095"),
+        (
+            AZM.format("2020-01-01", END),
+            "date range",
+            "The number of days between time series start and end dates cannot exceed 1095",
+        ),
         (AZM.format(END, "1d/1sec"), "resource path", "Invalid time series resource path"),
-        (AZM.format("2024-01-01", "2024-03-10/15min"), "date range",
-         "The number of days between time series start and end dates cannot exceed 31"),
+        (
+            AZM.format("2024-01-01", "2024-03-10/15min"),
+            "date range",
+            "The number of days between time series start and end dates cannot exceed 31",
+        ),
     ],
 )
 def test_validation(world: World, path: str, field: str, message: str) -> None:
@@ -56,7 +69,11 @@ def test_intraday_sums_to_daily(world: World, detail: str) -> None:
     assert sum(m["value"]["activeZoneMinutes"] for m in entry["minutes"]) == _daily_azm(world, END) > 0
     n = int(detail.removesuffix("min"))
     for m in entry["minutes"]:
-        assert m["minute"].startswith(f"{END}T") and int(m["minute"][14:16]) % n == 0 and m["minute"].endswith(":00")
+        assert (
+            m["minute"].startswith(f"{END}T")
+            and int(m["minute"][14:16]) % n == 0
+            and m["minute"].endswith(":00")
+        )
         value = m["value"]
         assert value["activeZoneMinutes"] > 0 and set(value) <= FIELDS
         assert value["activeZoneMinutes"] == sum(v for k, v in value.items() if k != "activeZoneMinutes")
@@ -73,9 +90,13 @@ def test_intraday_interval_is_one_entry_per_day(world: World) -> None:
 def test_intraday_time_window(world: World) -> None:
     (full,) = world.ok(AZM.format(END, "1d/1min"))["activities-active-zone-minutes-intraday"]
     first = full["minutes"][0]["minute"][11:16]
-    (window,) = world.ok(AZM.format(END, f"1d/1min/time/{first}/{first}"))["activities-active-zone-minutes-intraday"]
+    (window,) = world.ok(AZM.format(END, f"1d/1min/time/{first}/{first}"))[
+        "activities-active-zone-minutes-intraday"
+    ]
     assert window["minutes"] == full["minutes"][:1]
-    (legacy,) = world.ok(AZM.format(END, f"1d/time/{first}/{first}"))["activities-active-zone-minutes-intraday"]
+    (legacy,) = world.ok(AZM.format(END, f"1d/time/{first}/{first}"))[
+        "activities-active-zone-minutes-intraday"
+    ]
     assert legacy == window
 
 
@@ -132,5 +153,7 @@ def test_seed_scenario_end_to_end(services: Services, http, ann) -> None:  # typ
     daily = http.get(AZM.format(FIRST, END), headers=bearer(new)).json()["activities-active-zone-minutes"]
     by_day = {r["dateTime"]: r["value"]["activeZoneMinutes"] for r in daily}
     for entry in granted.json()["activities-active-zone-minutes-intraday"]:
-        assert sum(m["value"]["activeZoneMinutes"] for m in entry["minutes"]) == by_day.get(entry["dateTime"], 0)
+        assert sum(m["value"]["activeZoneMinutes"] for m in entry["minutes"]) == by_day.get(
+            entry["dateTime"], 0
+        )
     assert sum(by_day.values()) > 0

@@ -39,7 +39,10 @@ def test_time_series_periods(world: World, period: str, days: int) -> None:
 @pytest.mark.parametrize("period", ["3m", "6m", "1y", "max", "2d"])
 def test_other_periods_are_refused(world: World, period: str) -> None:
     assert world.error(TS.format(END, period)) == {
-        "errorType": "validation", "fieldName": "period", "message": f"Invalid time series period: {period}"}
+        "errorType": "validation",
+        "fieldName": "period",
+        "message": f"Invalid time series period: {period}",
+    }
 
 
 def test_range(world: World) -> None:
@@ -47,8 +50,10 @@ def test_range(world: World) -> None:
     assert [r["dateTime"] for r in rows] == [str(FIRST + timedelta(days=i)) for i in range(3)]
     assert len(world.ok(TS.format(END - timedelta(days=365), END))["activities-heart"]) == 366
     assert world.error(TS.format(END - timedelta(days=366), END)) == {
-        "errorType": "validation", "fieldName": "date range",
-        "message": "The number of days between time series start and end dates cannot exceed 366"}
+        "errorType": "validation",
+        "fieldName": "date range",
+        "message": "The number of days between time series start and end dates cannot exceed 366",
+    }
 
 
 def test_activity_summary_zones_match_heart_series(world: World) -> None:
@@ -60,7 +65,9 @@ def test_activity_summary_zones_match_heart_series(world: World) -> None:
 
 def test_one_second_day(world: World) -> None:
     response = world.get(f"/1/user/-/activities/heart/date/{END}/1d/1sec.json")
-    assert response.status_code == 200 and response.headers["content-type"] == "application/json;charset=utf-8"
+    assert (
+        response.status_code == 200 and response.headers["content-type"] == "application/json;charset=utf-8"
+    )
     body = response.json()
     intraday = body["activities-heart-intraday"]
     assert intraday["datasetInterval"] == 1 and intraday["datasetType"] == "second"
@@ -81,8 +88,10 @@ def test_second_dataset_bytes_are_orjsons(seed: int) -> None:
     seconds = np.flatnonzero(rng.random(86_400) < rng.random())
     values = rng.integers(1, 256, len(seconds)).astype(np.uint8)
     values[: min(6, len(values))] = [1, 9, 10, 99, 100, 255][: min(6, len(values))]
-    expected = [{"time": f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}", "value": int(v)}
-                for s, v in zip(seconds, values, strict=True)]
+    expected = [
+        {"time": f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}", "value": int(v)}
+        for s, v in zip(seconds, values, strict=True)
+    ]
     assert dataset_json(seconds, values) == orjson.dumps(expected)
     assert dataset_json(np.empty(0, np.intp), np.empty(0, np.uint8)) == b"[]"
     # an interval across midnight holds more than a day's seconds
@@ -93,7 +102,8 @@ def test_second_dataset_bytes_are_orjsons(seed: int) -> None:
 
 def test_one_second_window(world: World) -> None:
     dataset = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/1sec/time/08:00/08:05.json")[
-        "activities-heart-intraday"]["dataset"]
+        "activities-heart-intraday"
+    ]["dataset"]
     heart = _stored_heart(world)
     assert len(dataset) == np.count_nonzero(heart[8 * 3600 : 8 * 3600 + 6 * 60])
     assert all("08:00:00" <= p["time"] <= "08:05:59" for p in dataset)
@@ -104,12 +114,17 @@ def test_one_second_window(world: World) -> None:
 @pytest.mark.parametrize("detail", ["1min", "5min", "15min"])
 def test_minute_buckets_are_rounded_means(world: World, detail: str) -> None:
     n = int(detail.removesuffix("min"))
-    intraday = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/{detail}.json")["activities-heart-intraday"]
+    intraday = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/{detail}.json")[
+        "activities-heart-intraday"
+    ]
     assert intraday["datasetInterval"] == n and intraday["datasetType"] == "minute"
     heart = _stored_heart(world).astype(np.int64).reshape(-1, n * 60)
     counts = np.count_nonzero(heart, axis=1)
     expected = [
-        {"time": f"{b * n // 60:02d}:{b * n % 60:02d}:00", "value": int((2 * heart[b].sum() + counts[b]) // (2 * counts[b]))}
+        {
+            "time": f"{b * n // 60:02d}:{b * n % 60:02d}:00",
+            "value": int((2 * heart[b].sum() + counts[b]) // (2 * counts[b])),
+        }
         for b in np.flatnonzero(counts)
     ]
     assert intraday["dataset"] == expected
@@ -130,7 +145,9 @@ def test_intraday_path_variants(world: World) -> None:
 
 
 def test_intraday_interval_returns_one_summary_per_day(world: World) -> None:
-    body = world.ok(f"/1/user/-/activities/heart/date/{END - timedelta(days=1)}/{END}/15min/time/18:00/06:00.json")
+    body = world.ok(
+        f"/1/user/-/activities/heart/date/{END - timedelta(days=1)}/{END}/15min/time/18:00/06:00.json"
+    )
     assert [r["dateTime"] for r in body["activities-heart"]] == [str(END - timedelta(days=1)), str(END)]
     times = [p["time"] for p in body["activities-heart-intraday"]["dataset"]]
     assert times[0] >= "18:00:00" and times[-1] <= "06:00:00"
@@ -139,10 +156,17 @@ def test_intraday_interval_returns_one_summary_per_day(world: World) -> None:
 @pytest.mark.parametrize(
     ("path", "field", "message"),
     [
-        (f"/1/user/-/activities/heart/date/{END}/1d/2sec.json", "resource path", "Invalid time series resource path"),
+        (
+            f"/1/user/-/activities/heart/date/{END}/1d/2sec.json",
+            "resource path",
+            "Invalid time series resource path",
+        ),
         (f"/1/user/-/activities/heart/date/{END}/1d/1min/time/8h/9h.json", "start-time", "Invalid date: 8h"),
-        (f"/1/user/-/activities/heart/date/{FIRST}/{END}/1min.json", "date range",
-         "The number of days between time series start and end dates cannot exceed 1"),
+        (
+            f"/1/user/-/activities/heart/date/{FIRST}/{END}/1min.json",
+            "date range",
+            "The number of days between time series start and end dates cannot exceed 1",
+        ),
         ("/1/user/-/activities/heart/date/2024-02-30/1d/1min.json", "date", "Invalid date: 2024-02-30"),
     ],
 )

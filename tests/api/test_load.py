@@ -18,7 +18,12 @@ def test_stores_days_in_batches_and_agrees_with_the_profile(services: Services) 
     assert store_synthetic_days(services.store, user, days=35, end=END, seed=3) == 35
     assert services.store.series.day_range(user.id) == (END - timedelta(days=34), END)
     person = person_for(user, 3)
-    assert (person.sex, person.birth_date, person.height_cm, person.weight_kg) == ("MALE", date(1970, 7, 1), 181.0, 80.0)
+    assert (person.sex, person.birth_date, person.height_cm, person.weight_kg) == (
+        "MALE",
+        date(1970, 7, 1),
+        181.0,
+        80.0,
+    )
     summaries = services.store.series.get_summaries(user.id, END, END)
     summary = DailySummary.from_json(summaries[END.isoformat()])
     assert summary.calories_bmr == round(bmr_mifflin_st_jeor("MALE", 80.0, 181.0, 53))  # age 53 on 2024-06-30

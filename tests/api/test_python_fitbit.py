@@ -16,7 +16,10 @@ def client(world: World, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-un
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", str(world.http.base_url).rstrip("/"))
     return fitbit.Fitbit(
-        "client", "secret", access_token=str(world.token["access_token"]), refresh_token="r" * 64,
+        "client",
+        "secret",
+        access_token=str(world.token["access_token"]),
+        refresh_token="r" * 64,
         expires_at=4_102_444_800,
     )
 
@@ -29,13 +32,19 @@ def test_python_fitbit_reads_everything(client, world: World) -> None:  # type: 
     assert len(steps) == 7 and steps[-1]["dateTime"] == str(END)
     assert client.time_series("activities/steps", period="7d")["activities-steps"]  # base date "today"
 
-    heart = client.time_series("activities/heart", base_date=date(2024, 3, 8), end_date=END)["activities-heart"]
+    heart = client.time_series("activities/heart", base_date=date(2024, 3, 8), end_date=END)[
+        "activities-heart"
+    ]
     assert len(heart) == 3 and "restingHeartRate" in heart[-1]["value"]
 
     hr = client.intraday_time_series("activities/heart", base_date=END, detail_level="1min")
-    assert hr["activities-heart-intraday"]["datasetType"] == "minute" and hr["activities-heart-intraday"]["dataset"]
-    sec = client.intraday_time_series("activities/heart", base_date=END, detail_level="1sec",
-                                      start_time="08:00", end_time="08:05")
+    assert (
+        hr["activities-heart-intraday"]["datasetType"] == "minute"
+        and hr["activities-heart-intraday"]["dataset"]
+    )
+    sec = client.intraday_time_series(
+        "activities/heart", base_date=END, detail_level="1sec", start_time="08:00", end_time="08:05"
+    )
     assert sec["activities-heart-intraday"]["datasetType"] == "second"
     assert all("08:00:00" <= p["time"] <= "08:05:59" for p in sec["activities-heart-intraday"]["dataset"])
 
@@ -44,5 +53,10 @@ def test_python_fitbit_reads_everything(client, world: World) -> None:  # type: 
 
     base = f"{client.API_ENDPOINT}/1/user/-/activities/active-zone-minutes/date"
     daily = client.make_request(f"{base}/{END}/1d.json")["activities-active-zone-minutes"]
-    intraday = client.make_request(f"{base}/{END}/{END}/15min.json")["activities-active-zone-minutes-intraday"]
-    assert sum(m["value"]["activeZoneMinutes"] for m in intraday[0]["minutes"]) == daily[0]["value"]["activeZoneMinutes"]
+    intraday = client.make_request(f"{base}/{END}/{END}/15min.json")[
+        "activities-active-zone-minutes-intraday"
+    ]
+    assert (
+        sum(m["value"]["activeZoneMinutes"] for m in intraday[0]["minutes"])
+        == daily[0]["value"]["activeZoneMinutes"]
+    )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from fitbit_local.api.registry import REGISTRY
-from fitbit_local.app import load_endpoint_families
+from fitbit_local.app import endpoint_rows
 
 EXPECTED = {
     "getActivitiesByDate": ("activity", False),
@@ -25,8 +24,9 @@ EXPECTED = {
 
 
 def test_rows() -> None:
-    load_endpoint_families()
-    rows = {row.name: row for row in REGISTRY}
+    rows = {row.name: row for row in endpoint_rows()}
     for name, (scope, intraday) in EXPECTED.items():
         assert (rows[name].scope, rows[name].intraday) == (scope, intraday), name
-        assert all(p.startswith("/user/{user_id}/activities/") and p.endswith(".json") for p in rows[name].paths)
+        assert all(
+            p.startswith("/user/{user_id}/activities/") and p.endswith(".json") for p in rows[name].paths
+        )

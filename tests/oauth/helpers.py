@@ -72,8 +72,15 @@ def open_consent(http: httpx.Client, **params: str) -> httpx.Response:
     return http.get("/oauth2/authorize", params=params)
 
 
-def submit(http: httpx.Client, page: httpx.Response, *, username: str = "ann", password: str = PASSWORD,
-           action: str = "allow", scopes: list[str] | None = None) -> httpx.Response:
+def submit(
+    http: httpx.Client,
+    page: httpx.Response,
+    *,
+    username: str = "ann",
+    password: str = PASSWORD,
+    action: str = "allow",
+    scopes: list[str] | None = None,
+) -> httpx.Response:
     fields = form_fields(page.text)
     if scopes is not None:
         fields = [(n, v) for n, v in fields if n != "scope"] + [("scope", s) for s in scopes]
@@ -86,9 +93,17 @@ def post_form(http: httpx.Client, url: str, fields: list[tuple[str, str]], **kw:
     return http.post(url, content=urlencode(fields), headers=headers, **kw)  # type: ignore[arg-type]
 
 
-def authorize(http: httpx.Client, client_id: str, *, scope: str = "activity profile", response_type: str = "code",
-              redirect_uri: str | None = REDIRECT, username: str = "ann", scopes: list[str] | None = None,
-              **extra: str) -> httpx.Response:
+def authorize(
+    http: httpx.Client,
+    client_id: str,
+    *,
+    scope: str = "activity profile",
+    response_type: str = "code",
+    redirect_uri: str | None = REDIRECT,
+    username: str = "ann",
+    scopes: list[str] | None = None,
+    **extra: str,
+) -> httpx.Response:
     params = {"client_id": client_id, "response_type": response_type, "scope": scope, **extra}
     if redirect_uri is not None:
         params["redirect_uri"] = redirect_uri
@@ -100,7 +115,9 @@ def authorize(http: httpx.Client, client_id: str, *, scope: str = "activity prof
 def redirect_params(response: httpx.Response) -> dict[str, str]:
     assert response.status_code == 303, response.text
     parts = urlsplit(response.headers["location"])
-    source = parts.fragment if "access_token=" in parts.fragment or "error=" in parts.fragment else parts.query
+    source = (
+        parts.fragment if "access_token=" in parts.fragment or "error=" in parts.fragment else parts.query
+    )
     return {k: v[0] for k, v in parse_qs(source, keep_blank_values=True).items()}
 
 

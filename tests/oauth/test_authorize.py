@@ -48,41 +48,118 @@ LONG = "a" * 43
     [
         ({}, "invalid_request - Missing parameters: client_id", "authorize_client_id_missing"),
         ({"client_id": "ZZZZZZ"}, "unauthorize_client - Invalid client_id", "authorize_client_id_invalid"),
-        ({"client_id": "@app", "redirect_uri": "https://evil.example/cb"},
-         "invalid_request - Invalid redirect_uri parameter value", "authorize_redirect_uri_invalid"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT + "/"}, "invalid_request - Invalid redirect_uri parameter value", "authorize_redirect_uri_invalid"),
-        ({"client_id": "@app", "redirect_uri": "https://CLIENT.example/callback"},
-         "invalid_request - Invalid redirect_uri parameter value", "authorize_redirect_uri_invalid"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT + "?x=1"}, "invalid_request - Invalid redirect_uri parameter value", "authorize_redirect_uri_invalid"),
-        ({"client_id": "@app"}, "invalid_request - Missing redirect_uri parameter value", "authorize_redirect_uri_missing"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT}, "invalid_request - Missing response_type parameter value", "authorize_response_type_missing"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "id_token"},
-         "unsupported_response_type - Invalid response_type parameter value", "authorize_response_type_invalid"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "token"},
-         "unauthorized_client - The client is not authorized to request an access token using this method", "authorize_response_type_unauthorized"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "code"},
-         "invalid_request - Missing scope parameter value", "authorize_scope_missing"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "activity steps foo"},
-         "invalid_scope - The requested scope is invalid, unknown or malformed: steps foo", "authorize_scope_invalid"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "activity",
-          "code_challenge": CHALLENGE, "code_challenge_method": "S512"},
-         "invalid_request - Unsupported code_challenge_method", "authorize_code_challenge_method"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "activity",
-          "code_challenge": "short", "code_challenge_method": "S256"},
-         "invalid_request - The code_challenge parameter length must be between 43 and 128", "authorize_code_challenge_length"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "activity",
-          "code_challenge": "a" * 129, "code_challenge_method": "S256"},
-         "invalid_request - The code_challenge parameter length must be between 43 and 128", "authorize_code_challenge_length"),
-        ({"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "activity",
-          "code_challenge": LONG + "+/=", "code_challenge_method": "S256"},
-         "invalid_request - The code_challenge parameter is invalid", "authorize_code_challenge_invalid"),
+        (
+            {"client_id": "@app", "redirect_uri": "https://evil.example/cb"},
+            "invalid_request - Invalid redirect_uri parameter value",
+            "authorize_redirect_uri_invalid",
+        ),
+        (
+            {"client_id": "@app", "redirect_uri": REDIRECT + "/"},
+            "invalid_request - Invalid redirect_uri parameter value",
+            "authorize_redirect_uri_invalid",
+        ),
+        (
+            {"client_id": "@app", "redirect_uri": "https://CLIENT.example/callback"},
+            "invalid_request - Invalid redirect_uri parameter value",
+            "authorize_redirect_uri_invalid",
+        ),
+        (
+            {"client_id": "@app", "redirect_uri": REDIRECT + "?x=1"},
+            "invalid_request - Invalid redirect_uri parameter value",
+            "authorize_redirect_uri_invalid",
+        ),
+        (
+            {"client_id": "@app"},
+            "invalid_request - Missing redirect_uri parameter value",
+            "authorize_redirect_uri_missing",
+        ),
+        (
+            {"client_id": "@app", "redirect_uri": REDIRECT},
+            "invalid_request - Missing response_type parameter value",
+            "authorize_response_type_missing",
+        ),
+        (
+            {"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "id_token"},
+            "unsupported_response_type - Invalid response_type parameter value",
+            "authorize_response_type_invalid",
+        ),
+        (
+            {"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "token"},
+            "unauthorized_client - The client is not authorized to request an access token using this method",
+            "authorize_response_type_unauthorized",
+        ),
+        (
+            {"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "code"},
+            "invalid_request - Missing scope parameter value",
+            "authorize_scope_missing",
+        ),
+        (
+            {
+                "client_id": "@app",
+                "redirect_uri": REDIRECT,
+                "response_type": "code",
+                "scope": "activity steps foo",
+            },
+            "invalid_scope - The requested scope is invalid, unknown or malformed: steps foo",
+            "authorize_scope_invalid",
+        ),
+        (
+            {
+                "client_id": "@app",
+                "redirect_uri": REDIRECT,
+                "response_type": "code",
+                "scope": "activity",
+                "code_challenge": CHALLENGE,
+                "code_challenge_method": "S512",
+            },
+            "invalid_request - Unsupported code_challenge_method",
+            "authorize_code_challenge_method",
+        ),
+        (
+            {
+                "client_id": "@app",
+                "redirect_uri": REDIRECT,
+                "response_type": "code",
+                "scope": "activity",
+                "code_challenge": "short",
+                "code_challenge_method": "S256",
+            },
+            "invalid_request - The code_challenge parameter length must be between 43 and 128",
+            "authorize_code_challenge_length",
+        ),
+        (
+            {
+                "client_id": "@app",
+                "redirect_uri": REDIRECT,
+                "response_type": "code",
+                "scope": "activity",
+                "code_challenge": "a" * 129,
+                "code_challenge_method": "S256",
+            },
+            "invalid_request - The code_challenge parameter length must be between 43 and 128",
+            "authorize_code_challenge_length",
+        ),
+        (
+            {
+                "client_id": "@app",
+                "redirect_uri": REDIRECT,
+                "response_type": "code",
+                "scope": "activity",
+                "code_challenge": LONG + "+/=",
+                "code_challenge_method": "S256",
+            },
+            "invalid_request - The code_challenge parameter is invalid",
+            "authorize_code_challenge_invalid",
+        ),
     ],
 )
 def test_every_authorization_error_is_shown_on_the_page_never_redirected(
     http, services, two_uri_app, params, message, key
 ):
     row = CATALOGUE[key]
-    assert message.startswith(f"{row.error_type} - {row.message.split('{')[0]}")  # the page shows the row's text
+    assert message.startswith(
+        f"{row.error_type} - {row.message.split('{')[0]}"
+    )  # the page shows the row's text
     params = {k: (two_uri_app.client_id if v == "@app" else v) for k, v in params.items()}
     response = open_consent(http, **params)
     assert response.status_code == 400
@@ -100,30 +177,47 @@ def test_redirect_uri_may_be_omitted_when_exactly_one_is_registered(http, servic
 
 def test_prompt_requires_redirect_uri(http, services):
     app = make_app(services, "server")
-    response = open_consent(http, client_id=app.client_id, response_type="code", scope="activity", prompt="consent")
+    response = open_consent(
+        http, client_id=app.client_id, response_type="code", scope="activity", prompt="consent"
+    )
     assert page_error(response) == "invalid_request - Missing redirect_uri parameter value"
 
 
-@pytest.mark.parametrize(("app_type", "response_type", "ok"), [
-    ("server", "code", True), ("server", "token", False), ("client", "code", True), ("client", "token", True),
-    ("personal", "code", True), ("personal", "token", True),
-])
+@pytest.mark.parametrize(
+    ("app_type", "response_type", "ok"),
+    [
+        ("server", "code", True),
+        ("server", "token", False),
+        ("client", "code", True),
+        ("client", "token", True),
+        ("personal", "code", True),
+        ("personal", "token", True),
+    ],
+)
 def test_response_type_per_app_type(http, services, app_type, response_type, ok):  # A8
     app = make_app(services, app_type)
-    response = open_consent(http, client_id=app.client_id, response_type=response_type, scope="activity",
-                            redirect_uri=REDIRECT)
+    response = open_consent(
+        http, client_id=app.client_id, response_type=response_type, scope="activity", redirect_uri=REDIRECT
+    )
     assert response.status_code == (200 if ok else 400)
 
 
 @pytest.mark.parametrize("name", ["client_id", "redirect_uri", "response_type", "code_challenge"])
 def test_repeated_parameters_are_rejected(http, services, name):  # A7
     app = make_app(services)
-    params = [("client_id", app.client_id), ("redirect_uri", REDIRECT), ("response_type", "code"),
-              ("scope", "activity"), ("code_challenge", CHALLENGE), ("code_challenge_method", "S256")]
+    params = [
+        ("client_id", app.client_id),
+        ("redirect_uri", REDIRECT),
+        ("response_type", "code"),
+        ("scope", "activity"),
+        ("code_challenge", CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]
     value = dict(params)[name]
     response = http.get("/oauth2/authorize", params=params + [(name, value)])
-    assert response.status_code == 400 and page_error(response).startswith(("unauthorize_client", "invalid_request",
-                                                                           "unsupported_response_type"))
+    assert response.status_code == 400 and page_error(response).startswith(
+        ("unauthorize_client", "invalid_request", "unsupported_response_type")
+    )
 
 
 def test_unknown_parameters_are_ignored(http, services, ann):  # A7
@@ -134,8 +228,14 @@ def test_unknown_parameters_are_ignored(http, services, ann):  # A7
 
 def test_consent_page_form_and_headers(http, services):  # A9, A10, A11
     app = make_app(services, name="My <script>App")
-    page = open_consent(http, client_id=app.client_id, response_type="code", scope="activity sleep",
-                        redirect_uri=REDIRECT, state='"><script>alert(1)</script>')
+    page = open_consent(
+        http,
+        client_id=app.client_id,
+        response_type="code",
+        scope="activity sleep",
+        redirect_uri=REDIRECT,
+        state='"><script>alert(1)</script>',
+    )
     assert page.status_code == 200
     assert_security_headers(page)
     assert "<script>" not in page.text and "My &lt;script&gt;App" in page.text
@@ -169,10 +269,15 @@ def test_registered_query_string_is_preserved(http, services, ann):
 
 def test_wrong_password_reshows_the_form(http, services, ann):
     app = make_app(services)
-    page = open_consent(http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT)
+    page = open_consent(
+        http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT
+    )
     response = submit(http, page, password="wrong")
     assert response.status_code == 200 and "location" not in response.headers
-    assert parse_page(response.text).texts["signin-error"] == "The email address or password you entered is incorrect."
+    assert (
+        parse_page(response.text).texts["signin-error"]
+        == "The email address or password you entered is incorrect."
+    )
     # the re-shown form still works
     again = submit(http, response)
     assert "code" in redirect_params(again)
@@ -185,8 +290,14 @@ def test_sign_in_by_user_id(http, services, ann):
 
 def test_deny_redirects_with_access_denied_and_state(http, services, ann):
     app = make_app(services)
-    page = open_consent(http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT,
-                        state="xyz")
+    page = open_consent(
+        http,
+        client_id=app.client_id,
+        response_type="code",
+        scope="activity",
+        redirect_uri=REDIRECT,
+        state="xyz",
+    )
     response = submit(http, page, action="deny")
     assert response.status_code == 303
     assert response.headers["location"] == REDIRECT + "?error=access_denied&state=xyz"
@@ -200,8 +311,14 @@ def test_unticking_every_scope_is_a_denial(http, services, ann):
 
 def test_implicit_denial_goes_in_the_fragment(http, services, ann):
     app = make_app(services, "client")
-    page = open_consent(http, client_id=app.client_id, response_type="token", scope="activity", redirect_uri=REDIRECT,
-                        state="s")
+    page = open_consent(
+        http,
+        client_id=app.client_id,
+        response_type="token",
+        scope="activity",
+        redirect_uri=REDIRECT,
+        state="s",
+    )
     response = submit(http, page, action="deny")
     assert response.headers["location"] == REDIRECT + "#error=access_denied&state=s"
 
@@ -209,20 +326,26 @@ def test_implicit_denial_goes_in_the_fragment(http, services, ann):
 def test_personal_app_only_for_its_owner(http, services, ann):
     bob = make_user(services, "bob")
     app = make_app(services, "personal", owner=ann.id)
-    page = open_consent(http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT)
+    page = open_consent(
+        http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT
+    )
     response = submit(http, page, username="bob")
     assert response.status_code == 400 and "location" not in response.headers
     row = CATALOGUE["authorize_personal_not_owner"]
     assert page_error(response) == f"{row.error_type} - {row.message}"
-    assert page_error(response) == ('unauthorized_client - A "Personal" application is only authorized to request '
-                                    "access tokens from the owner of the application")
+    assert page_error(response) == (
+        'unauthorized_client - A "Personal" application is only authorized to request '
+        "access tokens from the owner of the application"
+    )
     assert bob.id != ann.id
     assert "code" in redirect_params(submit(http, page, username="ann"))
 
 
 def test_csrf_cookie_is_required(http, services, ann):  # A9
     app = make_app(services)
-    page = open_consent(http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT)
+    page = open_consent(
+        http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT
+    )
     http.cookies.clear()
     response = submit(http, page)
     assert response.status_code == 403 and "location" not in response.headers
@@ -231,36 +354,61 @@ def test_csrf_cookie_is_required(http, services, ann):  # A9
 
 def test_tampered_hidden_parameters_fail_the_csrf_check(http, services, ann):
     app = make_app(services, redirect_uris=[REDIRECT, "https://client.example/two"])
-    page = open_consent(http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT,
-                        state="s")
-    fields = [(n, "https://client.example/two" if n == "redirect_uri" else v) for n, v in form_fields(page.text)]
+    page = open_consent(
+        http,
+        client_id=app.client_id,
+        response_type="code",
+        scope="activity",
+        redirect_uri=REDIRECT,
+        state="s",
+    )
+    fields = [
+        (n, "https://client.example/two" if n == "redirect_uri" else v) for n, v in form_fields(page.text)
+    ]
     fields += [("username", "ann"), ("password", "correct horse"), ("action", "allow")]
     response = post_form(http, "/oauth2/authorize", fields)
     assert response.status_code == 403
     fields = [(n, "https://evil.example/" if n == "redirect_uri" else v) for n, v in form_fields(page.text)]
     response = post_form(http, "/oauth2/authorize", fields + [("action", "allow")])
-    assert response.status_code == 400 and page_error(response) == "invalid_request - Invalid redirect_uri parameter value"
+    assert (
+        response.status_code == 400
+        and page_error(response) == "invalid_request - Invalid redirect_uri parameter value"
+    )
 
 
 def test_scope_subset_is_granted(http, services, ann):  # A12 (the token side is in test_token_endpoint)
     app = make_app(services, "client")
-    response = authorize(http, app.client_id, response_type="token", scope="activity sleep profile",
-                         scopes=["sleep", "weight"])
+    response = authorize(
+        http, app.client_id, response_type="token", scope="activity sleep profile", scopes=["sleep", "weight"]
+    )
     assert redirect_params(response)["scope"] == "sleep"
 
 
-@pytest.mark.parametrize(("asked", "given"), [(None, "86400"), ("604800", "604800"), ("2592000", "2592000"),
-                                             ("31536000", "31536000"), ("3600", "86400"), ("abc", "86400")])
+@pytest.mark.parametrize(
+    ("asked", "given"),
+    [
+        (None, "86400"),
+        ("604800", "604800"),
+        ("2592000", "2592000"),
+        ("31536000", "31536000"),
+        ("3600", "86400"),
+        ("abc", "86400"),
+    ],
+)
 def test_implicit_grant_fragment(http, services, ann, asked, given):
     app = make_app(services, "client")
     extra = {"expires_in": asked} if asked else {}
-    response = authorize(http, app.client_id, response_type="token", scope="activity profile", state="st", **extra)
+    response = authorize(
+        http, app.client_id, response_type="token", scope="activity profile", state="st", **extra
+    )
     location = response.headers["location"]
     assert urlsplit(location).query == ""
     params = redirect_params(response)
     assert params["user_id"] == ann.id and params["token_type"] == "Bearer" and params["expires_in"] == given
     assert params["scope"] == "activity profile" and params["state"] == "st" and "refresh_token" not in params
-    profile = http.get("/1/user/-/profile.json", headers={"Authorization": f"Bearer {params['access_token']}"})
+    profile = http.get(
+        "/1/user/-/profile.json", headers={"Authorization": f"Bearer {params['access_token']}"}
+    )
     assert profile.status_code == 200
 
 
@@ -272,8 +420,11 @@ def test_plain_challenge_method_and_default_are_accepted(http, services, ann):  
 
 
 def test_garbage_post_body_is_a_page_error_not_a_500(http, services):
-    response = http.post("/oauth2/authorize", content=b"\xff\xfe\x00", headers={"content-type":
-                                                                                 "application/x-www-form-urlencoded"})
+    response = http.post(
+        "/oauth2/authorize",
+        content=b"\xff\xfe\x00",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 400
     assert page_error(response) == "invalid_request - There was an error reading the request body"
     assert http.post("/oauth2/authorize", data={"x": "y"}).status_code == 400

@@ -42,7 +42,9 @@ def test_refresh_rotates_and_keeps_scopes(http, services, app, tokens):  # R2, R
     assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
 
 
-def test_identical_retry_returns_the_same_pair_until_a_new_token_is_used(http, services, app, tokens):  # R3, R4
+def test_identical_retry_returns_the_same_pair_until_a_new_token_is_used(
+    http, services, app, tokens
+):  # R3, R4
     first = do_refresh(http, app, tokens["refresh_token"]).json()
     services.clock.advance(60)
     assert do_refresh(http, app, tokens["refresh_token"]).json() == first
@@ -71,14 +73,20 @@ def test_database_never_holds_a_usable_token(http, services, app, tokens):
     from fitbit_local.store.schema import refresh_tokens
 
     with services.store.engine.connect() as conn:
-        blobs = [bytes(r.replay_sealed) for r in conn.execute(select(refresh_tokens)).all() if r.replay_sealed]
-    assert blobs and all(body["refresh_token"].encode() not in b and body["access_token"].encode() not in b
-                         for b in blobs)
+        blobs = [
+            bytes(r.replay_sealed) for r in conn.execute(select(refresh_tokens)).all() if r.replay_sealed
+        ]
+    assert blobs and all(
+        body["refresh_token"].encode() not in b and body["access_token"].encode() not in b for b in blobs
+    )
 
 
 def test_missing_and_unknown_refresh_token(http, app):
-    assert error_of(do_refresh(http, app, None)) == (400, "invalid_grant",
-                                                     oauth_message("Missing parameters: refresh_token"))
+    assert error_of(do_refresh(http, app, None)) == (
+        400,
+        "invalid_grant",
+        oauth_message("Missing parameters: refresh_token"),
+    )
     assert error_of(do_refresh(http, app, "f" * 64)) == invalid("f" * 64)
 
 
@@ -89,9 +97,15 @@ def test_refresh_token_is_bound_to_its_client(http, services, tokens):  # R1
 
 
 def test_server_app_must_authenticate_to_refresh(http, app, tokens):  # T3
-    response = post_form(http, "/oauth2/token", [("grant_type", "refresh_token"),
-                                                 ("refresh_token", tokens["refresh_token"]),
-                                                 ("client_id", app.client_id)])
+    response = post_form(
+        http,
+        "/oauth2/token",
+        [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", tokens["refresh_token"]),
+            ("client_id", app.client_id),
+        ],
+    )
     assert error_of(response)[:2] == (401, "invalid_client")
     assert response.headers["WWW-Authenticate"] == BASIC_REALM
 
@@ -99,8 +113,15 @@ def test_server_app_must_authenticate_to_refresh(http, app, tokens):  # T3
 def test_client_app_refreshes_with_client_id(http, services, ann):
     client = make_app(services, "client")
     tokens = issue_token(services, client.client_id, ann.id)
-    response = post_form(http, "/oauth2/token", [("grant_type", "refresh_token"), ("client_id", client.client_id),
-                                                 ("refresh_token", tokens["refresh_token"])])
+    response = post_form(
+        http,
+        "/oauth2/token",
+        [
+            ("grant_type", "refresh_token"),
+            ("client_id", client.client_id),
+            ("refresh_token", tokens["refresh_token"]),
+        ],
+    )
     assert response.status_code == 200
 
 
@@ -129,9 +150,13 @@ def test_concurrent_refresh_mid_rotation_is_409(http, services, app, tokens, mon
     loser = do_refresh(http, app, tokens["refresh_token"])
     release.set()
     thread.join(10)
-    assert error_of(loser) == (409, "invalid_request", "Concurrent refresh token requests were made by the same client "
-                               "for the same user, and while one of these requests probably succeeded, this one did "
-                               "not due to an update conflict.")
+    assert error_of(loser) == (
+        409,
+        "invalid_request",
+        "Concurrent refresh token requests were made by the same client "
+        "for the same user, and while one of these requests probably succeeded, this one did "
+        "not due to an update conflict.",
+    )
     assert results["winner"].status_code == 200
     monkeypatch.setattr(refresh_module, "after_claim", None)
     assert do_refresh(http, app, tokens["refresh_token"]).json() == results["winner"].json()
@@ -169,21 +194,40 @@ def test_stale_rotation_is_taken_over(http, services, app, tokens, monkeypatch):
 
 # --- recovery ----------------------------------------------------------------------------------------------------
 
+
 def test_recover_mints_a_new_refresh_token(http, services, ann, app, tokens):
-    response = post_form(http, "/oauth2/recover", [("grant_type", "refresh_token"), ("user_id", ann.id)],
-                         headers=basic(app.client_id, app.secret))
+    response = post_form(
+        http,
+        "/oauth2/recover",
+        [("grant_type", "refresh_token"), ("user_id", ann.id)],
+        headers=basic(app.client_id, app.secret),
+    )
     body = response.json()
-    assert response.status_code == 200 and set(body) == {"refresh_token", "user_id"} and body["user_id"] == ann.id
+    assert (
+        response.status_code == 200
+        and set(body) == {"refresh_token", "user_id"}
+        and body["user_id"] == ann.id
+    )
     assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
     assert do_refresh(http, app, body["refresh_token"]).status_code == 200
 
 
 def test_recover_errors(http, services, ann, app):
     auth = basic(app.client_id, app.secret)
-    response = post_form(http, "/oauth2/recover", [("grant_type", "refresh_token"), ("user_id", ann.id)], headers=auth)
+    response = post_form(
+        http, "/oauth2/recover", [("grant_type", "refresh_token"), ("user_id", ann.id)], headers=auth
+    )
     assert error_of(response) == (404, "invalid_request", "Refresh token not found")
     response = post_form(http, "/oauth2/recover", [("user_id", ann.id)], headers=auth)
     assert error_of(response)[:2] == (400, "invalid_request")
-    response = post_form(http, "/oauth2/recover", [("grant_type", "refresh_token"), ("user_id", ann.id),
-                                                   ("client_id", app.client_id), ("client_secret", app.secret)])
+    response = post_form(
+        http,
+        "/oauth2/recover",
+        [
+            ("grant_type", "refresh_token"),
+            ("user_id", ann.id),
+            ("client_id", app.client_id),
+            ("client_secret", app.secret),
+        ],
+    )
     assert error_of(response)[:2] == (401, "invalid_client")

@@ -12,19 +12,28 @@ from tests.oauth.helpers import BASIC_REALM, basic, error_of, post_form
 
 def counts(services) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     with services.store.engine.connect() as conn:
-        return tuple(conn.execute(select(func.count()).select_from(t)).scalar() for t in (grants, access_tokens,
-                                                                                         refresh_tokens))  # type: ignore[return-value]
+        return tuple(
+            conn.execute(select(func.count()).select_from(t)).scalar()
+            for t in (grants, access_tokens, refresh_tokens)
+        )  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize("which", ["access_token", "refresh_token"])
 def test_revoking_either_token_removes_the_whole_grant(http, services, ann, app, which):  # V4
     first = issue_token(services, app.client_id, ann.id)
     second = issue_token(services, app.client_id, ann.id)
-    assert http.get("/1/user/-/profile.json", headers=bearer(first)).status_code == 200  # cached by the validator
-    response = post_form(http, "/oauth2/revoke", [("token", str(second[which]))], headers=basic(app.client_id, app.secret))
+    assert (
+        http.get("/1/user/-/profile.json", headers=bearer(first)).status_code == 200
+    )  # cached by the validator
+    response = post_form(
+        http, "/oauth2/revoke", [("token", str(second[which]))], headers=basic(app.client_id, app.secret)
+    )
     assert response.status_code == 200 and response.json() == {}
     for tokens in (first, second):
-        assert error_of(http.get("/1/user/-/profile.json", headers=bearer(tokens)))[:2] == (401, "invalid_token")
+        assert error_of(http.get("/1/user/-/profile.json", headers=bearer(tokens)))[:2] == (
+            401,
+            "invalid_token",
+        )
     assert counts(services) == (0, 0, 0)
 
 
@@ -32,26 +41,38 @@ def test_unknown_or_other_clients_token_is_200_and_revokes_nothing(http, service
     tokens = issue_token(services, app.client_id, ann.id)
     other = make_app(services, "server")
     for token in ("nope", str(tokens["access_token"])):
-        response = post_form(http, "/oauth2/revoke", [("token", token)], headers=basic(other.client_id, other.secret))
+        response = post_form(
+            http, "/oauth2/revoke", [("token", token)], headers=basic(other.client_id, other.secret)
+        )
         assert response.status_code == 200 and response.json() == {}
     assert http.get("/1/user/-/profile.json", headers=bearer(tokens)).status_code == 200
 
 
 def test_token_type_hint_is_only_a_hint(http, services, ann, app):  # V3
     tokens = issue_token(services, app.client_id, ann.id)
-    post_form(http, "/oauth2/revoke", [("token", str(tokens["access_token"])), ("token_type_hint", "refresh_token")],
-              headers=basic(app.client_id, app.secret))
+    post_form(
+        http,
+        "/oauth2/revoke",
+        [("token", str(tokens["access_token"])), ("token_type_hint", "refresh_token")],
+        headers=basic(app.client_id, app.secret),
+    )
     assert counts(services) == (0, 0, 0)
 
 
 def test_revoke_client_authentication(http, services, ann, app):  # V1
     tokens = issue_token(services, app.client_id, ann.id)
     response = post_form(http, "/oauth2/revoke", [("token", str(tokens["access_token"]))])
-    assert error_of(response)[:2] == (401, "invalid_client") and response.headers["WWW-Authenticate"] == BASIC_REALM
+    assert (
+        error_of(response)[:2] == (401, "invalid_client")
+        and response.headers["WWW-Authenticate"] == BASIC_REALM
+    )
     client = make_app(services, "client")
     client_tokens = issue_token(services, client.client_id, ann.id)
-    response = post_form(http, "/oauth2/revoke", [("client_id", client.client_id),
-                                                  ("token", str(client_tokens["refresh_token"]))])
+    response = post_form(
+        http,
+        "/oauth2/revoke",
+        [("client_id", client.client_id), ("token", str(client_tokens["refresh_token"]))],
+    )
     assert response.status_code == 200
     assert error_of(http.get("/1/user/-/profile.json", headers=bearer(client_tokens)))[0] == 401
     assert http.get("/1/user/-/profile.json", headers=bearer(tokens)).status_code == 200
@@ -59,12 +80,21 @@ def test_revoke_client_authentication(http, services, ann, app):  # V1
 
 def test_introspect_active_and_inactive(http, services, ann, app):  # I2, I3
     caller = issue_token(services, app.client_id, ann.id, scopes="activity heartrate")
-    response = post_form(http, "/1.1/oauth2/introspect", [("token", str(caller["access_token"]))], headers=bearer(caller))
+    response = post_form(
+        http, "/1.1/oauth2/introspect", [("token", str(caller["access_token"]))], headers=bearer(caller)
+    )
     body = response.json()
     assert response.status_code == 200
     now = int(services.clock.now())
-    assert body == {"active": True, "scope": "{ACTIVITY=READ_WRITE, HEARTRATE=READ_WRITE}", "client_id": app.client_id,
-                    "user_id": ann.id, "token_type": "access_token", "exp": body["iat"] + 28800, "iat": body["iat"]}
+    assert body == {
+        "active": True,
+        "scope": "{ACTIVITY=READ_WRITE, HEARTRATE=READ_WRITE}",
+        "client_id": app.client_id,
+        "user_id": ann.id,
+        "token_type": "access_token",
+        "exp": body["iat"] + 28800,
+        "iat": body["iat"],
+    }
     assert abs(body["iat"] - now) <= 2
     other_app = make_app(services, "server")
     other = issue_token(services, other_app.client_id, ann.id)
@@ -78,20 +108,28 @@ def test_introspect_expired_and_revoked(http, services, ann, app):
     caller = issue_token(services, app.client_id, ann.id)
     short = issue_token(services, app.client_id, ann.id, expires_in=60)
     services.clock.advance(61)
-    assert post_form(http, "/1.1/oauth2/introspect", [("token", str(short["access_token"]))],
-                     headers=bearer(caller)).json() == {"active": False}
+    assert post_form(
+        http, "/1.1/oauth2/introspect", [("token", str(short["access_token"]))], headers=bearer(caller)
+    ).json() == {"active": False}
     victim_user = make_user(services, "bob")
     victim = issue_token(services, app.client_id, victim_user.id)
-    post_form(http, "/oauth2/revoke", [("token", str(victim["access_token"]))], headers=basic(app.client_id, app.secret))
-    assert post_form(http, "/1.1/oauth2/introspect", [("token", str(victim["access_token"]))],
-                     headers=bearer(caller)).json() == {"active": False}
+    post_form(
+        http,
+        "/oauth2/revoke",
+        [("token", str(victim["access_token"]))],
+        headers=basic(app.client_id, app.secret),
+    )
+    assert post_form(
+        http, "/1.1/oauth2/introspect", [("token", str(victim["access_token"]))], headers=bearer(caller)
+    ).json() == {"active": False}
 
 
 def test_read_only_app_scope_format(http, services, ann):
     app = make_app(services, "server", read_only=True)
     caller = issue_token(services, app.client_id, ann.id, scopes="sleep")
-    body = post_form(http, "/1.1/oauth2/introspect", [("token", str(caller["access_token"]))],
-                     headers=bearer(caller)).json()
+    body = post_form(
+        http, "/1.1/oauth2/introspect", [("token", str(caller["access_token"]))], headers=bearer(caller)
+    ).json()
     assert body["scope"] == "{SLEEP=READ}"
 
 
@@ -101,16 +139,24 @@ def test_introspect_requires_bearer(http, services, ann, app):  # I1
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="api.fitbit.com"'
     response = post_form(http, "/1.1/oauth2/introspect", [("token", "x")], headers=bearer("garbage"))
     assert error_of(response)[:2] == (401, "invalid_token")
-    response = post_form(http, "/1.1/oauth2/introspect", [("token", "x")], headers=basic(app.client_id, app.secret))
+    response = post_form(
+        http, "/1.1/oauth2/introspect", [("token", "x")], headers=basic(app.client_id, app.secret)
+    )
     assert error_of(response)[:2] == (401, "system")
 
 
 def test_introspect_v10_shape(http, services, ann, app):
     caller = issue_token(services, app.client_id, ann.id, scopes="activity")
-    body = post_form(http, "/oauth2/introspect", [("token", str(caller["access_token"]))], headers=bearer(caller)).json()
-    assert body["active"] == 1 and body["clientId"] == {"id": app.client_id} and body["userId"] == {"id": ann.id}
+    body = post_form(
+        http, "/oauth2/introspect", [("token", str(caller["access_token"]))], headers=bearer(caller)
+    ).json()
+    assert (
+        body["active"] == 1 and body["clientId"] == {"id": app.client_id} and body["userId"] == {"id": ann.id}
+    )
     assert body["tokenType"] == "access_token" and body["scope"] == "{ACTIVITY=READ_WRITE}"
-    assert post_form(http, "/oauth2/introspect", [("token", "x")], headers=bearer(caller)).json() == {"active": 0}
+    assert post_form(http, "/oauth2/introspect", [("token", "x")], headers=bearer(caller)).json() == {
+        "active": 0
+    }
 
 
 def test_query_string_access_token_is_not_accepted(http, services, ann, app):  # K3

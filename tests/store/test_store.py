@@ -38,7 +38,9 @@ def test_migrating_twice_is_harmless_and_keeps_data(store_url):
 
 
 def test_users_and_timezone_history(db):
-    user = db.users.create(name="ann", password="s3cret", timezone="America/New_York", birth_date=date(1980, 2, 29))
+    user = db.users.create(
+        name="ann", password="s3cret", timezone="America/New_York", birth_date=date(1980, 2, 29)
+    )
     assert db.users.authenticate("ann", "s3cret") == user
     assert db.users.authenticate(user.id, "s3cret") == user
     assert db.users.authenticate("ann", "wrong") is None
@@ -72,7 +74,10 @@ def test_day_arrays_round_trip_and_replace(db):
         calories=rng.random(1_440).astype(np.float32),
     )
     day = date(2026, 3, 1)
-    assert db.series.put_days(user.id, [(day, arrays, {"steps": int(arrays.steps.sum())})], source="synthetic") == 1
+    assert (
+        db.series.put_days(user.id, [(day, arrays, {"steps": int(arrays.steps.sum())})], source="synthetic")
+        == 1
+    )
     assert np.array_equal(db.series.get_series(user.id, "heart", day), arrays.heart)
     assert db.series.get_series(user.id, "floors", day) is None  # all-zero series are not stored
     loaded = db.series.get_day(user.id, day)

@@ -31,7 +31,13 @@ ACTIVITY_RANGE_MAX_DAYS = 1095  # reference §3.3: the Resource Options table
 ZONE_KEYS = ("caloriesOut", "max", "min", "minutes", "name")
 
 # Fitbit's default goals until the goals endpoints land (distance: 5 miles = 8.05 km) [DOC example].
-DEFAULT_GOALS = {"activeMinutes": 30, "caloriesOut": 2500, "distance_km": 8.04672, "floors": 10, "steps": 10000}
+DEFAULT_GOALS = {
+    "activeMinutes": 30,
+    "caloriesOut": 2500,
+    "distance_km": 8.04672,
+    "floors": 10,
+    "steps": 10000,
+}
 
 U = "/user/{user_id}/activities"
 TS = "/{resource:activityresource}/date/{date}"
@@ -41,8 +47,13 @@ TRACKER = "/tracker/{resource}/date/{date}"
 def heart_rate_zones(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The classic four zones: Out of Range, Fat Burn, Cardio, Peak with shared bounds [reference §4.5]."""
     return [
-        {"caloriesOut": round(z["calories_out"], 5), "max": z["max"], "min": z["min"], "minutes": z["minutes"],
-         "name": z["name"]}
+        {
+            "caloriesOut": round(z["calories_out"], 5),
+            "max": z["max"],
+            "min": z["min"],
+            "minutes": z["minutes"],
+            "name": z["name"],
+        }
         for z in summary["zones"]
     ]
 
@@ -64,10 +75,18 @@ def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
     s = days.summary(day)
     units = ctx.units
     sedentary, lightly, moderately, very = s["distance_by_level_km"]
-    split = {"veryActive": very, "moderatelyActive": moderately, "lightlyActive": lightly, "sedentaryActive": sedentary}
+    split = {
+        "veryActive": very,
+        "moderatelyActive": moderately,
+        "lightlyActive": lightly,
+        "sedentaryActive": sedentary,
+    }
     total = round(units.distance(s["distance_km"]), 2)
-    distances = [{"activity": "total", "distance": total}, {"activity": "tracker", "distance": total},
-                 {"activity": "loggedActivities", "distance": 0}]
+    distances = [
+        {"activity": "total", "distance": total},
+        {"activity": "tracker", "distance": total},
+        {"activity": "loggedActivities", "distance": 0},
+    ]
     distances += [{"activity": k, "distance": round(units.distance(v), 2)} for k, v in split.items()]
     active = s["lightly_active_minutes"] + s["fairly_active_minutes"] + s["very_active_minutes"]
     marginal = max(0, round(s["activity_calories"] - s["calories_bmr"] / 1440 * active))
@@ -110,17 +129,29 @@ def activity_time_series(ctx: RequestContext) -> dict[str, Any]:
     days = series_days(ctx, periods=ctx.endpoint.options["periods"], max_days=ACTIVITY_RANGE_MAX_DAYS)
     summaries = frame(ctx).summaries(days)
     key = ("activities-tracker-" if ctx.endpoint.options["tracker"] else "activities-") + resource.name
-    return {key: [{"dateTime": d.isoformat(), "value": resource.daily_value(summaries[d], ctx.units)} for d in days]}
+    return {
+        key: [
+            {"dateTime": d.isoformat(), "value": resource.daily_value(summaries[d], ctx.units)} for d in days
+        ]
+    }
 
 
 for _tracker, _prefix, _suffix in ((False, TS, ""), (True, TRACKER, "Tracker")):
     endpoint(
-        f"getActivities{_suffix}ResourceByDatePeriod", "GET", U + _prefix + "/{period:tsperiod}.json",
-        scope="activity", tracker=_tracker, periods=ALL_PERIODS,
+        f"getActivities{_suffix}ResourceByDatePeriod",
+        "GET",
+        U + _prefix + "/{period:tsperiod}.json",
+        scope="activity",
+        tracker=_tracker,
+        periods=ALL_PERIODS,
     )(activity_time_series)
     endpoint(
-        f"getActivities{_suffix}ResourceByDateRange", "GET", U + _prefix + "/{end_date}.json",
-        scope="activity", tracker=_tracker, periods=ALL_PERIODS,
+        f"getActivities{_suffix}ResourceByDateRange",
+        "GET",
+        U + _prefix + "/{end_date}.json",
+        scope="activity",
+        tracker=_tracker,
+        periods=ALL_PERIODS,
     )(activity_time_series)
 
 
@@ -143,7 +174,9 @@ def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
         inside = np.zeros(1440, dtype=np.float64)
         if minutes is not None:
             inside[lo:hi] = minutes[lo:hi]
-        summary_rows.append({"dateTime": window.day.isoformat(), "value": resource.window_total(inside[lo:hi], ctx.units)})
+        summary_rows.append(
+            {"dateTime": window.day.isoformat(), "value": resource.window_total(inside[lo:hi], ctx.units)}
+        )
         labels = bucket_labels(window, n)
         sums = inside.reshape(-1, n).sum(axis=1)[[m // n for m in labels]]
         values = resource.intraday_values(sums, ctx.units)
@@ -158,20 +191,28 @@ def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
         else:
             dataset += [{"time": clock(m), "value": v} for m, v in zip(labels, values, strict=True)]
     key = "activities-" + resource.name
-    intraday = {"dataset": dataset, "datasetInterval": span.dataset_interval, "datasetType": span.dataset_type}
+    intraday = {
+        "dataset": dataset,
+        "datasetInterval": span.dataset_interval,
+        "datasetType": span.dataset_type,
+    }
     return {key: summary_rows, key + "-intraday": intraday}
 
 
 endpoint(
-    "getActivitiesResourceByDateIntraday", "GET",
+    "getActivitiesResourceByDateIntraday",
+    "GET",
     U + TS + "/1d/{detail}.json",
     U + TS + "/1d/{detail}/time/{start_time}/{end_time}.json",
     U + TS + "/1d/time/{start_time}/{end_time}.json",  # Fitbit.NET's legacy form: no detail level → 1min
-    scope="activity", intraday=True,
+    scope="activity",
+    intraday=True,
 )(activity_intraday)
 endpoint(
-    "getActivitiesResourceByIntervalIntraday", "GET",
+    "getActivitiesResourceByIntervalIntraday",
+    "GET",
     U + TS + "/{end_date}/{detail}.json",
     U + TS + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
-    scope="activity", intraday=True,
+    scope="activity",
+    intraday=True,
 )(activity_intraday)

@@ -47,7 +47,13 @@ def azm_time_series(ctx: RequestContext) -> dict[str, Any]:
     """Days without AZM are left out of the list (docs/decisions-endpoints.md)."""
     days = series_days(ctx, periods=DOC_PERIODS, max_days=AZM_RANGE_MAX_DAYS)
     summaries = frame(ctx).summaries(days)
-    return {KEY: [{"dateTime": d.isoformat(), "value": azm_value(summaries[d])} for d in days if summaries[d]["azm_total"]]}
+    return {
+        KEY: [
+            {"dateTime": d.isoformat(), "value": azm_value(summaries[d])}
+            for d in days
+            if summaries[d]["azm_total"]
+        ]
+    }
 
 
 endpoint("getAzmByDatePeriod", "GET", U + "/{period:tsperiod}.json", scope="activity")(azm_time_series)
@@ -62,21 +68,28 @@ def azm_intraday(ctx: RequestContext) -> dict[str, Any]:
         zones = np.frombuffer(base64.b64decode(summaries[window.day]["minute_zones"]), dtype=np.uint8).copy()
         zones[: window.first_minute] = NO_ZONE
         zones[window.last_minute + 1 :] = NO_ZONE
-        minutes = [{"minute": iso_minute(window.day, m), "value": fields} for m, fields in azm_buckets(zones, span.bucket_minutes)]
+        minutes = [
+            {"minute": iso_minute(window.day, m), "value": fields}
+            for m, fields in azm_buckets(zones, span.bucket_minutes)
+        ]
         out.append({"dateTime": window.day.isoformat(), "minutes": minutes})
     return {KEY + "-intraday": out}
 
 
 endpoint(
-    "getAzmByDateIntraday", "GET",
+    "getAzmByDateIntraday",
+    "GET",
     U + "/1d/{detail}.json",
     U + "/1d/{detail}/time/{start_time}/{end_time}.json",
     U + "/1d/time/{start_time}/{end_time}.json",
-    scope="activity", intraday=True,
+    scope="activity",
+    intraday=True,
 )(azm_intraday)
 endpoint(
-    "getAzmByIntervalIntraday", "GET",
+    "getAzmByIntervalIntraday",
+    "GET",
     U + "/{end_date}/{detail}.json",
     U + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
-    scope="activity", intraday=True,
+    scope="activity",
+    intraday=True,
 )(azm_intraday)

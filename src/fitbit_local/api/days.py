@@ -27,7 +27,9 @@ Summary = dict[str, Any]  # DailySummary.to_json()
 @lru_cache(maxsize=128)
 def empty_summary(age: int) -> Summary:
     """A day without data: zero counts, 1440 sedentary minutes, zone bounds from age and the default resting HR."""
-    return derive_daily_summary(DayArrays(), age=age, resting_hr_fallback=None, bmr_kcal_per_day=0.0).to_json()
+    return derive_daily_summary(
+        DayArrays(), age=age, resting_hr_fallback=None, bmr_kcal_per_day=0.0
+    ).to_json()
 
 
 def _minute_offsets(day: date, zone: ZoneInfo) -> np.ndarray:
@@ -37,7 +39,10 @@ def _minute_offsets(day: date, zone: ZoneInfo) -> np.ndarray:
     if start == end:
         return np.full(MINUTES_PER_DAY, int(start.total_seconds()) if start else 0, dtype=np.int64)
     base = datetime.combine(day, time(0))
-    offsets = [((base + timedelta(minutes=m)).replace(tzinfo=zone).utcoffset() or timedelta()) for m in range(MINUTES_PER_DAY)]
+    offsets = [
+        ((base + timedelta(minutes=m)).replace(tzinfo=zone).utcoffset() or timedelta())
+        for m in range(MINUTES_PER_DAY)
+    ]
     return np.array([int(o.total_seconds()) for o in offsets], dtype=np.int64)
 
 
@@ -101,7 +106,9 @@ class DayFrame:
                 continue
             offsets = _minute_offsets(local_day, ZoneInfo(self.user.timezone_on(local_day)))
             # UTC second of each local minute's start, relative to the UTC day's midnight
-            utc_minute_start = np.arange(MINUTES_PER_DAY, dtype=np.int64) * 60 - offsets + delta * SECONDS_PER_DAY
+            utc_minute_start = (
+                np.arange(MINUTES_PER_DAY, dtype=np.int64) * 60 - offsets + delta * SECONDS_PER_DAY
+            )
             if utc_minute_start.max() < 0 or utc_minute_start.min() >= SECONDS_PER_DAY:
                 continue
             found = True

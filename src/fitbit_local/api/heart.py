@@ -122,7 +122,7 @@ def dataset_json(seconds: np.ndarray, values: np.ndarray) -> bytes:
         size = n * _ROW - int(np.count_nonzero(v < 100)) - int(np.count_nonzero(v < 10))
         text = out[:size]
         np.compress(keep.reshape(-1), points.reshape(-1), out=text)
-        return b"".join((text, b"]"))
+        return b"".join((text.data, b"]"))
 
 
 def heart_points(heart: np.ndarray, window: DayWindow, bucket_seconds: int) -> tuple[np.ndarray, np.ndarray]:

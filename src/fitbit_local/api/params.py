@@ -13,7 +13,17 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 # Period -> days covered, ending on (and including) the base date [DOC].
-PERIOD_DAYS = {"1d": 1, "7d": 7, "30d": 30, "1w": 7, "1m": None, "3m": None, "6m": None, "1y": None, "max": None}
+PERIOD_DAYS = {
+    "1d": 1,
+    "7d": 7,
+    "30d": 30,
+    "1w": 7,
+    "1m": None,
+    "3m": None,
+    "6m": None,
+    "1y": None,
+    "max": None,
+}
 
 
 def local_today(timezone: str, now: float) -> date:

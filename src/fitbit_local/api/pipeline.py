@@ -33,7 +33,9 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     return Response(orjson.dumps(body), status_code=status, headers=headers, media_type=JSON_MEDIA_TYPE)
 
 
-def error_response(error: FitbitError, headers: dict[str, str] | None = None, envelope: Envelope | None = None) -> Response:
+def error_response(
+    error: FitbitError, headers: dict[str, str] | None = None, envelope: Envelope | None = None
+) -> Response:
     out = dict(headers or {})
     out.update(error.headers)
     if error.status == 401 and "WWW-Authenticate" not in out:
@@ -88,7 +90,9 @@ async def read_form(request: Request) -> dict[str, str]:
     merged = dict(request.query_params)
     if request.method in WRITE_METHODS:
         content_type = request.headers.get("content-type", "")
-        if content_type.startswith("application/x-www-form-urlencoded") or content_type.startswith("multipart/form-data"):
+        if content_type.startswith("application/x-www-form-urlencoded") or content_type.startswith(
+            "multipart/form-data"
+        ):
             try:
                 form = await request.form()
             except Exception as exc:  # malformed body: Fitbit's own answer, not a 500
@@ -97,7 +101,7 @@ async def read_form(request: Request) -> dict[str, str]:
     return merged
 
 
-def make_endpoint(row: Endpoint, services: Services):  # type: ignore[no-untyped-def]
+def make_endpoint(row: Endpoint, services: Services):
     """The Starlette endpoint for one registry row."""
     is_async = inspect.iscoroutinefunction(row.handler)
 

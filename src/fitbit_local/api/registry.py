@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from fitbit_local.api.context import RequestContext
 
 Handler = Callable[["RequestContext"], Any | Awaitable[Any]]
+H = TypeVar("H", bound=Handler)
 
 API_VERSIONS = ("1", "1.1", "1.2")
 
@@ -53,10 +54,10 @@ def endpoint(
     write: bool = False,
     status: int = 200,
     **options: Any,
-) -> Callable[[Handler], Handler]:
+) -> Callable[[H], H]:
     """Decorator form of `register` for a handler that serves one row."""
 
-    def decorate(handler: Handler) -> Handler:
+    def decorate(handler: H) -> H:
         register(
             Endpoint(
                 name=name,

@@ -43,7 +43,7 @@ _DATE_LIKE = re.compile(r"^(today|\d+-\d+-\d+|\d{4}-.*)$")
 
 class _Regex(Convertor[str]):
     def __init__(self, regex: str) -> None:
-        self.regex = regex
+        self.regex = regex  # type: ignore[misc]  # starlette declares regex on the class; ours vary per instance
 
     def convert(self, value: str) -> str:
         return value

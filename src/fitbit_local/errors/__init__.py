@@ -3,4 +3,11 @@
 from fitbit_local.errors.catalogue import CATALOGUE, Envelope, ErrorRow, FitbitError
 from fitbit_local.errors.render import render_consent_message, render_fitbit_error
 
-__all__ = ["CATALOGUE", "Envelope", "ErrorRow", "FitbitError", "render_consent_message", "render_fitbit_error"]
+__all__ = [
+    "CATALOGUE",
+    "Envelope",
+    "ErrorRow",
+    "FitbitError",
+    "render_consent_message",
+    "render_fitbit_error",
+]

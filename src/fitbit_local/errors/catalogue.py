@@ -41,198 +41,366 @@ class ErrorRow:
 
 _ROWS: list[ErrorRow] = [
     # --- Authorization errors: shown on the consent web form, no status code -----------------------------------
-    ErrorRow("authorize_client_id_invalid", 400, "unauthorize_client", "Invalid client_id", envelope=Envelope.CONSENT_PAGE),
     ErrorRow(
-        "authorize_client_id_missing", 400, "invalid_request", "Missing parameters: client_id",
-        "Verify the authorization URL contains the client_id parameter", Envelope.CONSENT_PAGE,
-    ),
-    ErrorRow(
-        "authorize_code_challenge_invalid", 400, "invalid_request", "The code_challenge parameter is invalid",
+        "authorize_client_id_invalid",
+        400,
+        "unauthorize_client",
+        "Invalid client_id",
         envelope=Envelope.CONSENT_PAGE,
     ),
     ErrorRow(
-        "authorize_code_challenge_length", 400, "invalid_request",
-        "The code_challenge parameter length must be between 43 and 128", envelope=Envelope.CONSENT_PAGE,
+        "authorize_client_id_missing",
+        400,
+        "invalid_request",
+        "Missing parameters: client_id",
+        "Verify the authorization URL contains the client_id parameter",
+        Envelope.CONSENT_PAGE,
     ),
     ErrorRow(
-        "authorize_code_challenge_method", 400, "invalid_request", "Unsupported code_challenge_method",
+        "authorize_code_challenge_invalid",
+        400,
+        "invalid_request",
+        "The code_challenge parameter is invalid",
         envelope=Envelope.CONSENT_PAGE,
     ),
     ErrorRow(
-        "authorize_redirect_uri_invalid", 400, "invalid_request", "Invalid redirect_uri parameter value",
+        "authorize_code_challenge_length",
+        400,
+        "invalid_request",
+        "The code_challenge parameter length must be between 43 and 128",
+        envelope=Envelope.CONSENT_PAGE,
+    ),
+    ErrorRow(
+        "authorize_code_challenge_method",
+        400,
+        "invalid_request",
+        "Unsupported code_challenge_method",
+        envelope=Envelope.CONSENT_PAGE,
+    ),
+    ErrorRow(
+        "authorize_redirect_uri_invalid",
+        400,
+        "invalid_request",
+        "Invalid redirect_uri parameter value",
         "Verify the redirect_uri value in your application code matches the setting in https://dev.fitbit.com/apps.",
         Envelope.CONSENT_PAGE,
     ),
     ErrorRow(
-        "authorize_redirect_uri_missing", 400, "invalid_request", "Missing redirect_uri parameter value",
-        "Verify the authorization URL contains the redirect_uri parameter", Envelope.CONSENT_PAGE,
-    ),
-    ErrorRow(
-        "authorize_response_type_invalid", 400, "unsupported_response_type", "Invalid response_type parameter value",
-        envelope=Envelope.CONSENT_PAGE,
-    ),
-    ErrorRow(
-        "authorize_response_type_missing", 400, "invalid_request", "Missing response_type parameter value",
-        "Verify the authorization URL contains the response_type parameter", Envelope.CONSENT_PAGE,
-    ),
-    ErrorRow(
-        "authorize_response_type_unauthorized", 400, "unauthorized_client",
-        "The client is not authorized to request an access token using this method",
-        "Use the supported response_type value based on your application's \"OAuth 2.0 Application Type\" setting.",
+        "authorize_redirect_uri_missing",
+        400,
+        "invalid_request",
+        "Missing redirect_uri parameter value",
+        "Verify the authorization URL contains the redirect_uri parameter",
         Envelope.CONSENT_PAGE,
     ),
     ErrorRow(
-        "authorize_personal_not_owner", 400, "unauthorized_client",
+        "authorize_response_type_invalid",
+        400,
+        "unsupported_response_type",
+        "Invalid response_type parameter value",
+        envelope=Envelope.CONSENT_PAGE,
+    ),
+    ErrorRow(
+        "authorize_response_type_missing",
+        400,
+        "invalid_request",
+        "Missing response_type parameter value",
+        "Verify the authorization URL contains the response_type parameter",
+        Envelope.CONSENT_PAGE,
+    ),
+    ErrorRow(
+        "authorize_response_type_unauthorized",
+        400,
+        "unauthorized_client",
+        "The client is not authorized to request an access token using this method",
+        'Use the supported response_type value based on your application\'s "OAuth 2.0 Application Type" setting.',
+        Envelope.CONSENT_PAGE,
+    ),
+    ErrorRow(
+        "authorize_personal_not_owner",
+        400,
+        "unauthorized_client",
         'A "Personal" application is only authorized to request access tokens from the owner of the application',
         'Modify the application type to "server" or "client" when attempting to access data from another user.',
         Envelope.CONSENT_PAGE,
     ),
     ErrorRow(
-        "authorize_scope_invalid", 400, "invalid_scope", "The requested scope is invalid, unknown or malformed: {scope}",
+        "authorize_scope_invalid",
+        400,
+        "invalid_scope",
+        "The requested scope is invalid, unknown or malformed: {scope}",
         envelope=Envelope.CONSENT_PAGE,
     ),
     ErrorRow(
-        "authorize_scope_missing", 400, "invalid_request", "Missing scope parameter value",
-        "Verify the authorization URL contains the scope parameter", Envelope.CONSENT_PAGE,
+        "authorize_scope_missing",
+        400,
+        "invalid_request",
+        "Missing scope parameter value",
+        "Verify the authorization URL contains the scope parameter",
+        Envelope.CONSENT_PAGE,
     ),
     # --- 400 Bad Request ---------------------------------------------------------------------------------------
     ErrorRow("code_expired", 400, "invalid_grant", "Authorization code expired: {code}" + OAUTH_SUFFIX),
     ErrorRow("code_invalid_grant", 400, "invalid_grant", "Authorization code invalid: {code}" + OAUTH_SUFFIX),
-    ErrorRow("refresh_token_missing", 400, "invalid_grant", "Missing parameters: refresh_token" + OAUTH_SUFFIX),
-    ErrorRow("refresh_token_invalid", 400, "invalid_grant", "Refresh token invalid: {refresh_token}" + OAUTH_SUFFIX),
-    ErrorRow("code_invalid_request", 400, "invalid_request", "Authorization code invalid: {code}" + OAUTH_SUFFIX),
-    ErrorRow("code_verifier_missing", 400, "invalid_request", "Authorization code verifier invalid: null" + OAUTH_SUFFIX),
     ErrorRow(
-        "code_verifier_mismatch", 400, "invalid_request", "Authorization code verifier invalid: {code_verifier}" + OAUTH_SUFFIX
+        "refresh_token_missing", 400, "invalid_grant", "Missing parameters: refresh_token" + OAUTH_SUFFIX
     ),
-    ErrorRow("grant_type_missing", 400, "invalid_request", "Missing \u2018grant_type\u2019 parameter values" + OAUTH_SUFFIX),
-    ErrorRow("code_missing", 400, "invalid_request", "Missing parameters: code" + OAUTH_SUFFIX),
-    ErrorRow("redirect_uri_mismatch_missing", 400, "invalid_request", "Redirect_uri mismatch: null" + OAUTH_SUFFIX),
-    ErrorRow("redirect_uri_mismatch", 400, "invalid_request", "Redirect_uri mismatch: {redirect_uri}" + OAUTH_SUFFIX),
-    ErrorRow("code_verifier_invalid", 400, "invalid_request", "The code_verifier parameter is invalid" + OAUTH_SUFFIX),
     ErrorRow(
-        "code_verifier_length", 400, "invalid_request",
+        "refresh_token_invalid", 400, "invalid_grant", "Refresh token invalid: {refresh_token}" + OAUTH_SUFFIX
+    ),
+    ErrorRow(
+        "code_invalid_request", 400, "invalid_request", "Authorization code invalid: {code}" + OAUTH_SUFFIX
+    ),
+    ErrorRow(
+        "code_verifier_missing",
+        400,
+        "invalid_request",
+        "Authorization code verifier invalid: null" + OAUTH_SUFFIX,
+    ),
+    ErrorRow(
+        "code_verifier_mismatch",
+        400,
+        "invalid_request",
+        "Authorization code verifier invalid: {code_verifier}" + OAUTH_SUFFIX,
+    ),
+    ErrorRow(
+        "grant_type_missing",
+        400,
+        "invalid_request",
+        "Missing \u2018grant_type\u2019 parameter values" + OAUTH_SUFFIX,
+    ),
+    ErrorRow("code_missing", 400, "invalid_request", "Missing parameters: code" + OAUTH_SUFFIX),
+    ErrorRow(
+        "redirect_uri_mismatch_missing", 400, "invalid_request", "Redirect_uri mismatch: null" + OAUTH_SUFFIX
+    ),
+    ErrorRow(
+        "redirect_uri_mismatch",
+        400,
+        "invalid_request",
+        "Redirect_uri mismatch: {redirect_uri}" + OAUTH_SUFFIX,
+    ),
+    ErrorRow(
+        "code_verifier_invalid",
+        400,
+        "invalid_request",
+        "The code_verifier parameter is invalid" + OAUTH_SUFFIX,
+    ),
+    ErrorRow(
+        "code_verifier_length",
+        400,
+        "invalid_request",
         "The code_verifier parameter length must be between 43 and 128" + OAUTH_SUFFIX,
     ),
-    ErrorRow("request_body_unreadable", 400, "invalid_request", "There was an error reading the request body"),
     ErrorRow(
-        "food_log_without_food", 400, "request", "Food log entry without food could not be updated",
+        "request_body_unreadable", 400, "invalid_request", "There was an error reading the request body"
+    ),
+    ErrorRow(
+        "food_log_without_food",
+        400,
+        "request",
+        "Food log entry without food could not be updated",
         "Editing a food entry requires a non-zero foodId",
     ),
     ErrorRow(
-        "subscriber_id_invalid", 400, "request", "Invalid parameter subscriberId: {subscriber_id}",
+        "subscriber_id_invalid",
+        400,
+        "request",
+        "Invalid parameter subscriberId: {subscriber_id}",
         "The subscriberId in the error message does not exist. Check the subscribers created for this application at "
         "dev.fitbit.com",
     ),
     ErrorRow("invalid_domain", 400, "request", "Request to invalid domain: {domain}"),
     ErrorRow(
-        "https_required", 400, "request", "This request should use https protocol.",
+        "https_required",
+        400,
+        "request",
+        "This request should use https protocol.",
         "Verify the endpoint or redirect_url is using https",
     ),
-    ErrorRow("unsupported_grant_type", 400, "unsupported_grant_type", "The authorization grant_type is not supported" + OAUTH_SUFFIX),
     ErrorRow(
-        "validation_resource_path", 400, "validation", "Invalid time series resource path",
-        "Request parameter is invalid or missing.", field_name="resource path",
+        "unsupported_grant_type",
+        400,
+        "unsupported_grant_type",
+        "The authorization grant_type is not supported" + OAUTH_SUFFIX,
     ),
     ErrorRow(
-        "validation_period", 400, "validation", "Invalid time series period: {value}",
-        'Verify the endpoint syntax contains "1d". See Intraday API.', field_name="period",
+        "validation_resource_path",
+        400,
+        "validation",
+        "Invalid time series resource path",
+        "Request parameter is invalid or missing.",
+        field_name="resource path",
     ),
     ErrorRow(
-        "validation_range", 400, "validation",
+        "validation_period",
+        400,
+        "validation",
+        "Invalid time series period: {value}",
+        'Verify the endpoint syntax contains "1d". See Intraday API.',
+        field_name="period",
+    ),
+    ErrorRow(
+        "validation_range",
+        400,
+        "validation",
         "The number of days between time series start and end dates cannot exceed {max}",
-        "Shorten the date range for the endpoint arguments", field_name="date range",
+        "Shorten the date range for the endpoint arguments",
+        field_name="date range",
     ),
     ErrorRow(
-        "validation_date", 400, "validation", "Invalid date: {date}", "Verify date format is YYYY-MM-DD", field_name="date"
+        "validation_date",
+        400,
+        "validation",
+        "Invalid date: {date}",
+        "Verify date format is YYYY-MM-DD",
+        field_name="date",
     ),
     # Not in the seed table: Fitbit's generic field validation (observed bodies such as fieldName "weight",
     # "Weight is required"); the wording is ours, see docs/decisions.md.
-    ErrorRow("validation_value", 400, "validation", "Invalid {field} parameter value: {value}", field_name="value"),
+    ErrorRow(
+        "validation_value", 400, "validation", "Invalid {field} parameter value: {value}", field_name="value"
+    ),
     # --- 401 Unauthorized ------------------------------------------------------------------------------------------
     ErrorRow(
-        "expired_token", 401, "expired_token", "Access token expired: {access_token}" + OAUTH_SUFFIX,
+        "expired_token",
+        401,
+        "expired_token",
+        "Access token expired: {access_token}" + OAUTH_SUFFIX,
         "The OAuth access_token has expired. Use the refresh token obtained during consent to exchange for a new "
         "access_token and refresh_token pair. See Refresh Token.",
         google_status="UNAUTHENTICATED",
     ),
-    ErrorRow("client_auth_header_required", 401, "invalid_client", "Authorization header required" + OAUTH_SUFFIX),
-    ErrorRow("client_auth_method_incorrect", 401, "invalid_client", "Incorrect authorization method" + OAUTH_SUFFIX),
     ErrorRow(
-        "client_id_invalid", 401, "invalid_client", "Invalid authorization header. Client id invalid" + OAUTH_SUFFIX,
+        "client_auth_header_required", 401, "invalid_client", "Authorization header required" + OAUTH_SUFFIX
+    ),
+    ErrorRow(
+        "client_auth_method_incorrect", 401, "invalid_client", "Incorrect authorization method" + OAUTH_SUFFIX
+    ),
+    ErrorRow(
+        "client_id_invalid",
+        401,
+        "invalid_client",
+        "Invalid authorization header. Client id invalid" + OAUTH_SUFFIX,
         "The Authorization header must be set to Basic, followed by a space, then the Base64 encoding of your "
         "application\u2019s client id and secret concatenated with a colon. See OAuth 2.0 documentation.",
     ),
-    ErrorRow("client_secret_invalid", 401, "invalid_client", "Invalid authorization header. Client secret invalid" + OAUTH_SUFFIX),
-    ErrorRow("client_auth_header_format", 401, "invalid_client", "Invalid authorization header format" + OAUTH_SUFFIX),
+    ErrorRow(
+        "client_secret_invalid",
+        401,
+        "invalid_client",
+        "Invalid authorization header. Client secret invalid" + OAUTH_SUFFIX,
+    ),
+    ErrorRow(
+        "client_auth_header_format",
+        401,
+        "invalid_client",
+        "Invalid authorization header format" + OAUTH_SUFFIX,
+    ),
     ErrorRow("auth_header_required", 401, "invalid_request", "Authorization header required" + OAUTH_SUFFIX),
     ErrorRow(
-        "invalid_token", 401, "invalid_token", "Access token invalid: {access_token}" + OAUTH_SUFFIX,
+        "invalid_token",
+        401,
+        "invalid_token",
+        "Access token invalid: {access_token}" + OAUTH_SUFFIX,
         "The OAuth token provided is invalid or was revoked. See Revoked Tokens.",
         google_status="UNAUTHENTICATED",
     ),
     ErrorRow(
-        "auth_token_type_invalid", 401, "system", "Authorization error: invalid authorization token type",
+        "auth_token_type_invalid",
+        401,
+        "system",
+        "Authorization error: invalid authorization token type",
         "The Authorization header must be set to Bearer, followed by a space, then the user's access token. See "
         "documentation for making requests.",
     ),
     # --- 403 Forbidden --------------------------------------------------------------------------------------------
     ErrorRow(
-        "insufficient_permissions_fitbit", 403, "insufficient_permissions",
+        "insufficient_permissions_fitbit",
+        403,
+        "insufficient_permissions",
         "API client is not authorized by Fitbit to access the resource requested" + OAUTH_SUFFIX,
         "If you application type is \u201cPersonal\u201d, then the owner of the application can only query their "
         "intraday data.",
         google_status="PERMISSION_DENIED",
     ),
     ErrorRow(
-        "insufficient_permissions_owner", 403, "insufficient_permissions",
+        "insufficient_permissions_owner",
+        403,
+        "insufficient_permissions",
         "API client is not authorized by the resource owner to access the resource requested" + OAUTH_SUFFIX,
         "Verify the user has authorized the scope for the endpoint being executed.",
     ),
     ErrorRow(
-        "read_only_app", 403, "insufficient_permissions", "Read-only API client is not authorized to update resources",
+        "read_only_app",
+        403,
+        "insufficient_permissions",
+        "Read-only API client is not authorized to update resources",
         "Verify the application is registered for read / write access. Changing this setting will invalidate all "
         "Bearer tokens.",
     ),
     ErrorRow(
-        "insufficient_scope", 403, "insufficient_scope",
+        "insufficient_scope",
+        403,
+        "insufficient_scope",
         "This application does not have permission to {access_type} {resource_type} data" + OAUTH_SUFFIX,
         "Verify the Authorization header is set to Bearer. Verify the user has authorized the scope for the endpoint "
         "being executed.",
     ),
     ErrorRow(
-        "permission_denied", 403, None, "The caller does not have permission",
+        "permission_denied",
+        403,
+        None,
+        "The caller does not have permission",
         "Intraday data needs a Personal app (owner's data only) or an intraday grant for Server and Client apps; "
         "a new token is needed after changing the app.",
-        Envelope.GOOGLE, google_status="PERMISSION_DENIED",
+        Envelope.GOOGLE,
+        google_status="PERMISSION_DENIED",
     ),
     # --- 404 Not Found --------------------------------------------------------------------------------------------
     ErrorRow(
-        "refresh_token_not_found", 404, "invalid_request", "Refresh token not found",
+        "refresh_token_not_found",
+        404,
+        "invalid_request",
+        "Refresh token not found",
         "The refresh token does not exist in our database. See Revoking refresh tokens for details.",
     ),
     ErrorRow(
-        "api_not_found", 404, "not_found", "The API you are requesting could not be found",
-        "Verify the syntax of the endpoint. See Web API documentation", google_status="NOT_FOUND",
+        "api_not_found",
+        404,
+        "not_found",
+        "The API you are requesting could not be found",
+        "Verify the syntax of the endpoint. See Web API documentation",
+        google_status="NOT_FOUND",
     ),
     ErrorRow(
-        "entity_not_found", 404, "not_found", "Requested entity was not found",
-        "Verify the syntax of the endpoint. See Web API documentation", google_status="NOT_FOUND",
+        "entity_not_found",
+        404,
+        "not_found",
+        "Requested entity was not found",
+        "Verify the syntax of the endpoint. See Web API documentation",
+        google_status="NOT_FOUND",
     ),
     # --- 405 Method Not Allowed -----------------------------------------------------------------------------------
     ErrorRow(
-        "method_not_allowed", 405, None, "The request method being used is not allowed to be executed against the server.",
+        "method_not_allowed",
+        405,
+        None,
+        "The request method being used is not allowed to be executed against the server.",
         "Verify the syntax of the endpoint. See Web API documentation",
     ),
     # --- 409 Conflict -----------------------------------------------------------------------------------------------
     ErrorRow(
-        "subscription_conflict", 409, None,
+        "subscription_conflict",
+        409,
+        None,
         "Returned if the given user is already subscribed to this stream using a different subscription ID, OR if the "
         "given subscription ID is already used to identify a subscription to a different stream.",
         envelope=Envelope.SUBSCRIPTION,
     ),
     ErrorRow(
-        "refresh_conflict", 409, "invalid_request",
+        "refresh_conflict",
+        409,
+        "invalid_request",
         "Concurrent refresh token requests were made by the same client for the same user, and while one of these "
         "requests probably succeeded, this one did not due to an update conflict.",
         "Avoid making multiple, concurrent refresh token requests within a short period of time. Try executing the "
@@ -241,27 +409,41 @@ _ROWS: list[ErrorRow] = [
     ),
     # --- 411 Length Required ------------------------------------------------------------------------------------------
     ErrorRow(
-        "missing_content_length", 411, "MissingContentLength", "The Content-Length HTTP header is missing",
+        "missing_content_length",
+        411,
+        "MissingContentLength",
+        "The Content-Length HTTP header is missing",
         "According to RFC 7230, section 3.3.2 , this HTTP request requires the Content-Length header field containing "
         "the anticipated size of the payload body.",
     ),
     # --- 429 Too Many Requests ------------------------------------------------------------------------------------
     ErrorRow(
-        "too_many_requests", 429, "system", "Too Many Requests",
+        "too_many_requests",
+        429,
+        "system",
+        "Too Many Requests",
         "Returned if the application has reached the rate limit for a specific user. The rate limit will be reset at "
         "the top of the hour.",
-        field_name="n/a", google_status="RESOURCE_EXHAUSTED",
+        field_name="n/a",
+        google_status="RESOURCE_EXHAUSTED",
     ),
     # --- 5xx ------------------------------------------------------------------------------------------------------
     ErrorRow(
-        "internal_error", 500, "request", "An error occurred with the Fitbit Web API while processing the request.",
-        "Try your request later.", google_status="INTERNAL",
+        "internal_error",
+        500,
+        "request",
+        "An error occurred with the Fitbit Web API while processing the request.",
+        "Try your request later.",
+        google_status="INTERNAL",
     ),
     ErrorRow("bad_gateway", 502, None, "Bad Gateway", "Try your request later."),
     ErrorRow(
-        "maintenance", 503, "back_off_app_maintenance",
+        "maintenance",
+        503,
+        "back_off_app_maintenance",
         "The Fitbit service is temporarily offline for maintenance. We'll be back soon.",
-        "Please check https://www.fitbitstatus.com/ for the latest update.", google_status="UNAVAILABLE",
+        "Please check https://www.fitbitstatus.com/ for the latest update.",
+        google_status="UNAVAILABLE",
     ),
     ErrorRow("gateway_timeout", 504, None, "Gateway time-out", "Try your request later."),
 ]
@@ -277,7 +459,14 @@ def rows_for_status(status: int) -> list[ErrorRow]:
 class FitbitError(Exception):
     """A catalogue row raised with its arguments; rendered once by `errors.render`."""
 
-    def __init__(self, key: str, *, field_name: str | None = None, headers: dict[str, str] | None = None, **args: object):
+    def __init__(
+        self,
+        key: str,
+        *,
+        field_name: str | None = None,
+        headers: dict[str, str] | None = None,
+        **args: object,
+    ):
         self.row = CATALOGUE[key]
         self.args_map = args
         self.field_name = field_name if field_name is not None else self.row.field_name

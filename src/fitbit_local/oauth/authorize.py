@@ -25,8 +25,17 @@ from fitbit_local.store.schema import authorization_codes
 
 CODE_LIFETIME = 600  # "only valid for 10 minutes" [DOC oauth2-token]
 # The authorize parameters carried through the consent form (hidden fields, covered by the CSRF HMAC).
-FIELDS = ("client_id", "response_type", "scope", "redirect_uri", "state", "code_challenge", "code_challenge_method",
-          "prompt", "expires_in")
+FIELDS = (
+    "client_id",
+    "response_type",
+    "scope",
+    "redirect_uri",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "prompt",
+    "expires_in",
+)
 # A repeated parameter (anchors A7) is that parameter's "invalid" row; other repeats keep the first value.
 _REPEAT_ROWS = {
     "client_id": "authorize_client_id_invalid",
@@ -130,6 +139,7 @@ def validate(apps: AppRepository, pairs: list[tuple[str, str]]) -> AuthorizeRequ
 
 # --- CSRF: a random nonce in a SameSite=Strict cookie, and an HMAC over it and every authorize parameter --------
 
+
 def csrf_token(key: bytes, nonce: str, raw: dict[str, str]) -> str:
     message = orjson.dumps([nonce, *[raw.get(name, "") for name in FIELDS]])
     return hmac.new(key, b"consent-csrf\0" + message, hashlib.sha256).hexdigest()
@@ -142,6 +152,7 @@ def csrf_valid(key: bytes, nonce: str | None, raw: dict[str, str], presented: st
 
 
 # --- Outcomes -----------------------------------------------------------------------------------------------------
+
 
 def create_code(engine: Engine, req: AuthorizeRequest, user_id: str, granted: set[str], now: float) -> str:
     code = new_authorization_code()  # 160 bits (anchors C6); only its hash is stored
@@ -179,11 +190,22 @@ def code_redirect(req: AuthorizeRequest, code: str) -> str:
     return _join(req.redirect_uri, "?", parts) + "#_=_"  # Fitbit's trailing fragment [DOC oauth tutorial]
 
 
-def implicit_redirect(engine: Engine, signing_key: bytes, req: AuthorizeRequest, user_id: str, granted: set[str],
-                      now: float) -> str:
-    body = issue_for_consent(engine, signing_key=signing_key, app=req.app, user_id=user_id, granted=granted, now=now,
-                             expires_in=req.expires_in, with_refresh=False)
-    parts = [(name, str(body[name])) for name in ("access_token", "user_id", "scope", "token_type", "expires_in")]
+def implicit_redirect(
+    engine: Engine, signing_key: bytes, req: AuthorizeRequest, user_id: str, granted: set[str], now: float
+) -> str:
+    body = issue_for_consent(
+        engine,
+        signing_key=signing_key,
+        app=req.app,
+        user_id=user_id,
+        granted=granted,
+        now=now,
+        expires_in=req.expires_in,
+        with_refresh=False,
+    )
+    parts = [
+        (name, str(body[name])) for name in ("access_token", "user_id", "scope", "token_type", "expires_in")
+    ]
     if req.state is not None:
         parts.append(("state", req.state))
     return _join(req.redirect_uri, "#", parts)

@@ -45,7 +45,9 @@ def exchange(services: Services, app: App, params: OAuthParams) -> dict[str, obj
     now = services.clock.now()
     digest = token_hash(code)
     with engine.connect() as conn:
-        row = conn.execute(select(authorization_codes).where(authorization_codes.c.code_hash == digest)).first()
+        row = conn.execute(
+            select(authorization_codes).where(authorization_codes.c.code_hash == digest)
+        ).first()
     if row is None or row.client_id != app.client_id:
         raise FitbitError("code_invalid_grant", code=code)
     if row.used_at is not None:
@@ -65,8 +67,14 @@ def exchange(services: Services, app: App, params: OAuthParams) -> dict[str, obj
         if claimed == 1:
             grant_id = upsert_grant(conn, app.client_id, row.user_id, granted, now)
             return issue_tokens(
-                conn, signing_key=services.signing_key, app=app, user_id=row.user_id, grant_id=grant_id,
-                granted=granted, now=now, expires_in=CODE_FLOW_LIFETIME,
+                conn,
+                signing_key=services.signing_key,
+                app=app,
+                user_id=row.user_id,
+                grant_id=grant_id,
+                granted=granted,
+                now=now,
+                expires_in=CODE_FLOW_LIFETIME,
             )
     # Lost the race to a concurrent exchange of the same code (anchors C3): that is a reuse too.
     _revoke_after_reuse(services, row.client_id, row.user_id)

@@ -40,7 +40,9 @@ def show(services: Services, pairs: list[tuple[str, str]], cookie_nonce: str | N
     except FitbitError as error:
         return _error(error)
     nonce = _nonce(cookie_nonce)
-    return Outcome(200, html=consent_page(req, authorize.csrf_token(services.signing_key, nonce, req.raw)), nonce=nonce)
+    return Outcome(
+        200, html=consent_page(req, authorize.csrf_token(services.signing_key, nonce, req.raw)), nonce=nonce
+    )
 
 
 def submit(services: Services, form: list[tuple[str, str]], cookie_nonce: str | None) -> Outcome:
@@ -55,8 +57,11 @@ def submit(services: Services, form: list[tuple[str, str]], cookie_nonce: str | 
     key = services.signing_key
     if not authorize.csrf_valid(key, cookie_nonce, req.raw, values.get("csrf_token")):
         nonce = _nonce(None)
-        return Outcome(403, html=consent_page(req, authorize.csrf_token(key, nonce, req.raw), notice=FORM_EXPIRED),
-                       nonce=nonce)
+        return Outcome(
+            403,
+            html=consent_page(req, authorize.csrf_token(key, nonce, req.raw), notice=FORM_EXPIRED),
+            nonce=nonce,
+        )
     if values.get("action") != "allow":
         return Outcome(303, location=authorize.denied_redirect(req))
     username = values.get("username", "")
@@ -73,5 +78,7 @@ def submit(services: Services, form: list[tuple[str, str]], cookie_nonce: str | 
     if req.response_type == "token":
         location = authorize.implicit_redirect(services.store.engine, key, req, user.id, granted, now)
     else:
-        location = authorize.code_redirect(req, authorize.create_code(services.store.engine, req, user.id, granted, now))
+        location = authorize.code_redirect(
+            req, authorize.create_code(services.store.engine, req, user.id, granted, now)
+        )
     return Outcome(303, location=location)

@@ -11,9 +11,9 @@ from fitbit_local.oauth.authorize import FIELDS, AuthorizeRequest
 
 SCOPE_DESCRIPTIONS: dict[str, str] = {  # [SW securityDefinitions.oauth2.scopes]
     "activity": "Activity data and exercise log related features, such as steps, distance, calories burned, "
-                "and active minutes",
+    "and active minutes",
     "cardio_fitness": "Maximum or optimum rate at which the user\u2019s heart, lungs, and muscles can effectively "
-                      "use oxygen during exercise",
+    "use oxygen during exercise",
     "electrocardiogram": "A users on-device ECG readings",
     "heartrate": "Continuous heart rate & HRV data and related analysis",
     "irregular_rhythm_notifications": "Includes the users engagement and list of irregular rhythm notification alerts.",
@@ -53,7 +53,7 @@ FORM_EXPIRED = "Your sign-in form expired or could not be verified. Please sign 
 
 def _page(title: str, body: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n<h1>fitbit-local</h1>\n{body}\n"
         "</body></html>\n"
     )

@@ -68,7 +68,7 @@ def decode_body(raw: bytes, content_type: str) -> list[tuple[str, str]]:
     return parse_pairs(text)
 
 
-async def read_params(request) -> OAuthParams:  # type: ignore[no-untyped-def]
+async def read_params(request) -> OAuthParams:
     """Merge a Starlette request's query string and urlencoded body (reading at most MAX_BODY + 1 bytes)."""
     chunks: list[bytes] = []
     size = 0

@@ -37,7 +37,9 @@ after_claim: Callable[[], None] | None = None
 
 def _keys(old_token: str, length: int) -> tuple[bytes, bytes]:
     secret = old_token.encode()
-    return hashlib.shake_256(b"replay\0" + secret).digest(length), hashlib.shake_256(b"replay-tag\0" + secret).digest(32)
+    return hashlib.shake_256(b"replay\0" + secret).digest(length), hashlib.shake_256(
+        b"replay-tag\0" + secret
+    ).digest(32)
 
 
 def seal(old_token: str, body: dict[str, object]) -> bytes:
@@ -56,7 +58,7 @@ def unseal(old_token: str, sealed: bytes) -> dict[str, object] | None:
     return body if isinstance(body, dict) else None
 
 
-def _replay(row, token: str, now: float) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
+def _replay(row, token: str, now: float) -> dict[str, object] | None:
     if row.status == "rotated" and row.replay_sealed is not None and (row.replay_until or 0) > now:
         return unseal(token, row.replay_sealed)
     return None
@@ -82,7 +84,9 @@ def refresh(services: Services, app: App, params: OAuthParams) -> dict[str, obje
         raise FitbitError("refresh_conflict")
     with engine.begin() as conn:  # compare-and-set: exactly one request rotates this token
         same_start = (
-            refresh_tokens.c.rotated_at.is_(None) if row.rotated_at is None else refresh_tokens.c.rotated_at == row.rotated_at
+            refresh_tokens.c.rotated_at.is_(None)
+            if row.rotated_at is None
+            else refresh_tokens.c.rotated_at == row.rotated_at
         )
         claimed = conn.execute(
             update(refresh_tokens)
@@ -112,22 +116,33 @@ def refresh(services: Services, app: App, params: OAuthParams) -> dict[str, obje
         raise
 
 
-def _rotate(services: Services, app: App, row, token: str, now: float) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _rotate(services: Services, app: App, row, token: str, now: float) -> dict[str, object]:
     with services.store.engine.begin() as conn:
-        close_replay_window(conn, row.token_hash)  # this token is the child of an earlier refresh: that one is spent
+        close_replay_window(
+            conn, row.token_hash
+        )  # this token is the child of an earlier refresh: that one is spent
         scopes = conn.execute(select(grants.c.scopes).where(grants.c.id == row.grant_id)).scalar()
         if scopes is None:  # revoked meanwhile
             raise FitbitError("refresh_token_invalid", refresh_token=token)
         body = issue_tokens(
-            conn, signing_key=services.signing_key, app=app, user_id=row.user_id, grant_id=row.grant_id,
-            granted=set(scopes.split()), now=now, expires_in=CODE_FLOW_LIFETIME,
+            conn,
+            signing_key=services.signing_key,
+            app=app,
+            user_id=row.user_id,
+            grant_id=row.grant_id,
+            granted=set(scopes.split()),
+            now=now,
+            expires_in=CODE_FLOW_LIFETIME,
         )
         conn.execute(
             update(refresh_tokens)
             .where(refresh_tokens.c.token_hash == row.token_hash)
             .values(
-                status="rotated", rotated_at=now, child_hash=token_hash(str(body["refresh_token"])),
-                replay_sealed=seal(token, body), replay_until=now + REPLAY_WINDOW,
+                status="rotated",
+                rotated_at=now,
+                child_hash=token_hash(str(body["refresh_token"])),
+                replay_sealed=seal(token, body),
+                replay_until=now + REPLAY_WINDOW,
             )
         )
     return body
@@ -144,9 +159,15 @@ def recover(services: Services, app: App, params: OAuthParams) -> dict[str, obje
     user_id = params.get("user_id")
     now = services.clock.now()
     with services.store.engine.begin() as conn:
-        grant = conn.execute(
-            select(grants.c.id, grants.c.scopes).where(grants.c.client_id == app.client_id, grants.c.user_id == user_id)
-        ).first() if user_id else None
+        grant = (
+            conn.execute(
+                select(grants.c.id, grants.c.scopes).where(
+                    grants.c.client_id == app.client_id, grants.c.user_id == user_id
+                )
+            ).first()
+            if user_id
+            else None
+        )
         if grant is None:
             raise FitbitError("refresh_token_not_found")
         conn.execute(
@@ -157,8 +178,13 @@ def recover(services: Services, app: App, params: OAuthParams) -> dict[str, obje
         fresh = new_refresh_token()
         conn.execute(
             insert(refresh_tokens).values(
-                token_hash=token_hash(fresh), grant_id=grant.id, client_id=app.client_id, user_id=user_id,
-                scopes=grant.scopes, status="active", issued_at=now,
+                token_hash=token_hash(fresh),
+                grant_id=grant.id,
+                client_id=app.client_id,
+                user_id=user_id,
+                scopes=grant.scopes,
+                status="active",
+                issued_at=now,
             )
         )
     return {"refresh_token": fresh, "user_id": user_id}

@@ -48,7 +48,9 @@ def grant_of_token(conn: Connection, token: str) -> tuple[int, str] | None:
     """(grant id, client id) of an access or refresh token, whichever it is."""
     digest = token_hash(token)
     for table in (access_tokens, refresh_tokens):
-        row = conn.execute(select(table.c.grant_id, table.c.client_id).where(table.c.token_hash == digest)).first()
+        row = conn.execute(
+            select(table.c.grant_id, table.c.client_id).where(table.c.token_hash == digest)
+        ).first()
         if row is not None:
             return int(row.grant_id), row.client_id
     return None
@@ -66,7 +68,9 @@ def revoke(engine: Engine, app: App, token: str | None) -> bool:
     return True
 
 
-def introspect(engine: Engine, caller: AccessToken, token: str | None, now: float) -> dict[str, object] | None:
+def introspect(
+    engine: Engine, caller: AccessToken, token: str | None, now: float
+) -> dict[str, object] | None:
     """The active access token's facts, or None (→ {"active": false}) for anything else: unknown, expired,
     revoked, refresh tokens, tokens of an app whose access mode changed, and other apps' tokens."""
     if not token or len(token) > 4096:

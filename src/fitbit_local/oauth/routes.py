@@ -40,8 +40,14 @@ def _page(request: Request, outcome: consent.Outcome) -> Response:
     else:
         response = HTMLResponse(outcome.html or "", status_code=outcome.status, headers=SECURITY_HEADERS)
     if outcome.nonce is not None:
-        response.set_cookie(consent.CSRF_COOKIE, outcome.nonce, path="/oauth2", httponly=True, samesite="strict",
-                            secure=_is_https(request))
+        response.set_cookie(
+            consent.CSRF_COOKIE,
+            outcome.nonce,
+            path="/oauth2",
+            httponly=True,
+            samesite="strict",
+            secure=_is_https(request),
+        )
     return response
 
 
@@ -63,7 +69,7 @@ def routes(services: Services) -> list[BaseRoute]:
         cookie = request.cookies.get(consent.CSRF_COOKIE)
         return _page(request, await run_in_threadpool(consent.submit, services, pairs, cookie))
 
-    def client_endpoint(logic: Callable[[Services, str, str | None, OAuthParams], dict[str, object]]):  # type: ignore[no-untyped-def]
+    def client_endpoint(logic: Callable[[Services, str, str | None, OAuthParams], dict[str, object]]):
         async def endpoint(request: Request) -> Response:
             try:
                 params = await read_params(request)
@@ -79,13 +85,17 @@ def routes(services: Services) -> list[BaseRoute]:
 
         return endpoint
 
-    def introspect_endpoint(shape: Callable[[dict[str, object] | None], dict[str, object]]):  # type: ignore[no-untyped-def]
+    def introspect_endpoint(shape: Callable[[dict[str, object] | None], dict[str, object]]):
         def run(authorization_token: str, params: OAuthParams, path: str) -> dict[str, object]:
             caller = services.tokens.validate(authorization_token)
             fault = services.matching_fault(path, caller.client_id, caller.user_id)
             if fault is not None:
                 raise FitbitError(fault.error_key)
-            return shape(revocation.introspect(services.store.engine, caller, params.get("token"), services.clock.now()))
+            return shape(
+                revocation.introspect(
+                    services.store.engine, caller, params.get("token"), services.clock.now()
+                )
+            )
 
         async def endpoint(request: Request) -> Response:
             try:
@@ -102,10 +112,25 @@ def routes(services: Services) -> list[BaseRoute]:
         Route("/oauth2/authorize", authorize_get, methods=["GET"], name="oauth2:authorize"),
         Route("/oauth2/authorize", authorize_post, methods=["POST"], name="oauth2:authorize:post"),
         Route("/oauth2/token", client_endpoint(token_endpoint.token), methods=["POST"], name="oauth2:token"),
-        Route("/oauth2/revoke", client_endpoint(token_endpoint.revoke), methods=["POST"], name="oauth2:revoke"),
-        Route("/oauth2/recover", client_endpoint(token_endpoint.recover), methods=["POST"], name="oauth2:recover"),
-        Route("/1.1/oauth2/introspect", introspect_endpoint(revocation.introspection_v11), methods=["POST"],
-              name="oauth2:introspect"),
-        Route("/oauth2/introspect", introspect_endpoint(revocation.introspection_v10), methods=["POST"],
-              name="oauth2:introspect:v1"),
+        Route(
+            "/oauth2/revoke", client_endpoint(token_endpoint.revoke), methods=["POST"], name="oauth2:revoke"
+        ),
+        Route(
+            "/oauth2/recover",
+            client_endpoint(token_endpoint.recover),
+            methods=["POST"],
+            name="oauth2:recover",
+        ),
+        Route(
+            "/1.1/oauth2/introspect",
+            introspect_endpoint(revocation.introspection_v11),
+            methods=["POST"],
+            name="oauth2:introspect",
+        ),
+        Route(
+            "/oauth2/introspect",
+            introspect_endpoint(revocation.introspection_v10),
+            methods=["POST"],
+            name="oauth2:introspect:v1",
+        ),
     ]

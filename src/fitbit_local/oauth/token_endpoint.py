@@ -16,7 +16,14 @@ from fitbit_local.oauth.params import OAuthParams
 from fitbit_local.oauth.tokens import encode_jwt
 from fitbit_local.services import Services
 
-CLIENT_CREDENTIALS_LIFETIMES = (3_600, 28_800, 86_400, 604_800, 2_592_000, 31_536_000)  # [DOC client-credentials]
+CLIENT_CREDENTIALS_LIFETIMES = (
+    3_600,
+    28_800,
+    86_400,
+    604_800,
+    2_592_000,
+    31_536_000,
+)  # [DOC client-credentials]
 CLIENT_CREDENTIALS_DEFAULT = 28_800
 
 
@@ -53,20 +60,35 @@ def client_credentials(services: Services, client_id: str, params: OAuthParams) 
     if expires_in not in CLIENT_CREDENTIALS_LIFETIMES:
         expires_in = CLIENT_CREDENTIALS_DEFAULT
     iat = int(services.clock.now())
-    claims = {"aud": client_id, "iss": "Fitbit", "typ": "client_access_token", "scopes": "",
-              "exp": iat + expires_in, "iat": iat, "jti": secrets.token_hex(8)}
-    return {"access_token": encode_jwt(claims, services.signing_key), "expires_in": expires_in, "scope": "",
-            "token_type": "Bearer"}
+    claims = {
+        "aud": client_id,
+        "iss": "Fitbit",
+        "typ": "client_access_token",
+        "scopes": "",
+        "exp": iat + expires_in,
+        "iat": iat,
+        "jti": secrets.token_hex(8),
+    }
+    return {
+        "access_token": encode_jwt(claims, services.signing_key),
+        "expires_in": expires_in,
+        "scope": "",
+        "token_type": "Bearer",
+    }
 
 
-def revoke(services: Services, path: str, authorization: str | None, params: OAuthParams) -> dict[str, object]:
+def revoke(
+    services: Services, path: str, authorization: str | None, params: OAuthParams
+) -> dict[str, object]:
     check_fault(services, path, authorization, params)
     app = authenticate_client(services.store.apps, authorization, params)
     revocation.revoke(services.store.engine, app, params.get("token"))
     return {}
 
 
-def recover(services: Services, path: str, authorization: str | None, params: OAuthParams) -> dict[str, object]:
+def recover(
+    services: Services, path: str, authorization: str | None, params: OAuthParams
+) -> dict[str, object]:
     check_fault(services, path, authorization, params)
     app = authenticate_client(services.store.apps, authorization, params, basic_required=True)
     return refresh.recover(services, app, params)

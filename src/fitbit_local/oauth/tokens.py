@@ -80,12 +80,16 @@ def upsert_grant(conn: Connection, client_id: str, user_id: str, granted: set[st
         select(grants.c.id).where(grants.c.client_id == client_id, grants.c.user_id == user_id)
     ).scalar()
     if existing is not None:
-        conn.execute(update(grants).where(grants.c.id == existing).values(scopes=scope_names.canonical(granted)))
+        conn.execute(
+            update(grants).where(grants.c.id == existing).values(scopes=scope_names.canonical(granted))
+        )
         return int(existing)
     return int(
         conn.execute(
-            insert(grants).values(client_id=client_id, user_id=user_id, scopes=scope_names.canonical(granted), created_at=now)
-        ).inserted_primary_key[0]
+            insert(grants).values(
+                client_id=client_id, user_id=user_id, scopes=scope_names.canonical(granted), created_at=now
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]  # always set by an INSERT
     )
 
 
@@ -195,7 +199,12 @@ class AccessTokenValidator:
     def _load(self, digest: str) -> AccessToken | None:
         with self._engine.connect() as conn:
             row = conn.execute(
-                select(access_tokens, apps.c.read_only, apps.c.owner_user_id, apps.c.access_generation.label("app_generation"))
+                select(
+                    access_tokens,
+                    apps.c.read_only,
+                    apps.c.owner_user_id,
+                    apps.c.access_generation.label("app_generation"),
+                )
                 .join(apps, apps.c.client_id == access_tokens.c.client_id)
                 .join(grants, grants.c.id == access_tokens.c.grant_id)
                 .where(access_tokens.c.token_hash == digest)
@@ -224,7 +233,9 @@ class AccessTokenValidator:
         with self._engine.begin() as conn:
             conn.execute(
                 update(access_tokens)
-                .where(access_tokens.c.token_hash == found.token_hash, access_tokens.c.first_used_at.is_(None))
+                .where(
+                    access_tokens.c.token_hash == found.token_hash, access_tokens.c.first_used_at.is_(None)
+                )
                 .values(first_used_at=now)
             )
             if found.refresh_hash is not None:

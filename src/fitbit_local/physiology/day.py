@@ -66,7 +66,7 @@ class DayArrays:
     def __post_init__(self) -> None:
         for f in fields(self):
             dtype, length = SERIES[f.name]
-            arr = np.asarray(getattr(self, f.name), dtype=dtype)
+            arr: np.ndarray = np.asarray(getattr(self, f.name), dtype=dtype)
             if arr.shape != (length,):
                 raise ValueError(f"series {f.name!r} must have shape ({length},), got {arr.shape}")
             setattr(self, f.name, arr)

@@ -49,7 +49,12 @@ def fault_error_key(status: int | None, error: str | None) -> str:
     rows = rows_for_status(status)
     if not rows:
         raise ValueError(f"no documented error has status {status}")
-    preferred = {500: "internal_error", 429: "too_many_requests", 401: "expired_token", 403: "insufficient_permissions_fitbit"}
+    preferred = {
+        500: "internal_error",
+        429: "too_many_requests",
+        401: "expired_token",
+        403: "insufficient_permissions_fitbit",
+    }
     return preferred.get(status, rows[0].key)
 
 

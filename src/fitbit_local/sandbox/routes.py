@@ -54,13 +54,17 @@ def routes(services: Services) -> list[BaseRoute]:
             try:
                 body = await _body(request)
                 if "set" in body:
-                    services.clock.set(parse_instant(str(body["set"])), frozen=bool(body.get("frozen", False)))
+                    services.clock.set(
+                        parse_instant(str(body["set"])), frozen=bool(body.get("frozen", False))
+                    )
                 elif "advance" in body:
                     services.clock.advance(parse_duration(str(body["advance"])))
                 elif body.get("reset"):
                     services.clock.reset()
                 else:
-                    return _problem('give "set" (ISO instant, optional "frozen"), "advance" (duration) or "reset"')
+                    return _problem(
+                        'give "set" (ISO instant, optional "frozen"), "advance" (duration) or "reset"'
+                    )
             except ValueError as exc:
                 return _problem(str(exc))
         return json_response(services.clock.describe())
@@ -87,7 +91,9 @@ def routes(services: Services) -> list[BaseRoute]:
         if request.method == "DELETE":
             removed = store.clear_faults()
             return json_response({"removed": removed})
-        return json_response({"faults": [f.to_json() for f in store.list_faults()], "errors": injectable_errors()})
+        return json_response(
+            {"faults": [f.to_json() for f in store.list_faults()], "errors": injectable_errors()}
+        )
 
     return [
         Route("/_sandbox/clock", clock, methods=["GET", "POST"]),

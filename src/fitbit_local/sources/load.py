@@ -19,7 +19,9 @@ BATCH_DAYS = 30
 
 def person_for(user: User, seed: int) -> Person:
     sex = user.sex if user.sex in ("MALE", "FEMALE") else None
-    return Person.draw(seed, birth_date=user.birth_date, sex=sex, height_cm=user.height_cm, weight_kg=user.weight_kg)
+    return Person.draw(
+        seed, birth_date=user.birth_date, sex=sex, height_cm=user.height_cm, weight_kg=user.weight_kg
+    )
 
 
 def store_synthetic_days(store: Store, user: User, *, days: int, end: date, seed: int) -> int:
@@ -29,8 +31,14 @@ def store_synthetic_days(store: Store, user: User, *, days: int, end: date, seed
     person = person_for(user, seed)
     start = end - timedelta(days=days - 1)
     earlier = store.series.get_summaries(user.id, start - timedelta(days=7), start - timedelta(days=1))
-    fallback = next((s["resting_heart_rate"] for _, s in sorted(earlier.items(), reverse=True)
-                     if s.get("resting_heart_rate") is not None), None)
+    fallback: int | None = next(
+        (
+            int(s["resting_heart_rate"])
+            for _, s in sorted(earlier.items(), reverse=True)
+            if s.get("resting_heart_rate") is not None
+        ),
+        None,
+    )
     batch: list[tuple[date, object, dict[str, object]]] = []
     stored = 0
     for day, arrays in generate_days(person, start, days, seed):

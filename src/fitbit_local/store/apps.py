@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ class App:
         }
 
 
-def _row_to_app(row) -> App:  # type: ignore[no-untyped-def]
+def _row_to_app(row) -> App:
     return App(
         client_id=row.client_id,
         name=row.name,
@@ -125,7 +126,7 @@ class AppRepository:
         intraday: bool | None = None,
         read_only: bool | None = None,
         owner_user_id: str | None = None,
-        redirect_uris: list[str] | None = None,
+        redirect_uris: builtins.list[str] | None = None,
     ) -> App:
         """Change settings. Type and intraday apply to tokens issued afterwards (a new token is needed, as the
         forum answer in the seed says); switching read-only/read-write invalidates every existing token [DOC]."""

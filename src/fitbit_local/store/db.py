@@ -23,7 +23,7 @@ def database_url_for(data_dir: str | Path) -> str:
     return f"sqlite:///{path / DATABASE_FILE}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes; WAL keeps commits atomic
@@ -52,7 +52,7 @@ class FastReader:
         self._engine = engine
         self._local = threading.local()
 
-    def fetchone(self, sql: str) -> tuple | None:  # type: ignore[type-arg]
+    def fetchone(self, sql: str) -> tuple | None:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = self._local.connection = self._engine.raw_connection()

@@ -50,7 +50,9 @@ class SandboxRepository:
 
     def signing_key(self) -> bytes:
         with self._engine.connect() as conn:
-            key = conn.execute(select(sandbox_state.c.signing_key).where(sandbox_state.c.id == 1)).scalar_one()
+            key = conn.execute(
+                select(sandbox_state.c.signing_key).where(sandbox_state.c.id == 1)
+            ).scalar_one()
         return bytes.fromhex(key)
 
     def add_fault(
@@ -72,7 +74,7 @@ class SandboxRepository:
                     remaining=count,
                     created_at=time.time(),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]  # always set by an INSERT
             bump_epoch(conn)
         return Fault(fault_id, error_key, client_id, user_id, path_prefix, count)
 
@@ -94,7 +96,9 @@ class SandboxRepository:
             return True
         with self._engine.begin() as conn:
             used = conn.execute(
-                update(faults).where(faults.c.id == fault.id, faults.c.remaining > 0).values(remaining=faults.c.remaining - 1)
+                update(faults)
+                .where(faults.c.id == fault.id, faults.c.remaining > 0)
+                .values(remaining=faults.c.remaining - 1)
             ).rowcount
             if used:
                 conn.execute(delete(faults).where(faults.c.id == fault.id, faults.c.remaining <= 0))

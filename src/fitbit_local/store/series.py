@@ -5,6 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import numpy as np
 import orjson
@@ -38,7 +39,7 @@ def pack(array: np.ndarray) -> bytes:
 
 def unpack(name: str, blob: bytes) -> np.ndarray:
     dtype, length = SERIES[name]
-    array = np.frombuffer(zlib.decompress(blob), dtype=dtype)
+    array: np.ndarray = np.frombuffer(zlib.decompress(blob), dtype=dtype)
     if array.shape != (length,):
         raise ValueError(f"stored {name} array has {array.shape[0]} values, expected {length}")
     return array
@@ -48,7 +49,9 @@ class SeriesRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def put_days(self, user_id: str, days: Iterable[tuple[date, DayArrays, dict[str, object]]], *, source: str) -> int:
+    def put_days(
+        self, user_id: str, days: Iterable[tuple[date, DayArrays, dict[str, object]]], *, source: str
+    ) -> int:
         """Store (day, arrays, summary JSON) triples in one transaction, replacing what those days held."""
         series_rows: list[dict[str, object]] = []
         summary_rows: list[dict[str, object]] = []
@@ -59,15 +62,21 @@ class SeriesRepository:
             for name, array in arrays.items():
                 if array.any():  # an all-zero series is "no data": not stored
                     series_rows.append({"user_id": user_id, "series": name, "day": key, "data": pack(array)})
-            summary_rows.append({"user_id": user_id, "day": key, "source": source, "data": orjson.dumps(summary).decode()})
+            summary_rows.append(
+                {"user_id": user_id, "day": key, "source": source, "data": orjson.dumps(summary).decode()}
+            )
         if not day_keys:
             return 0
         with self._engine.begin() as conn:
             for chunk_start in range(0, len(day_keys), 500):
                 chunk = day_keys[chunk_start : chunk_start + 500]
-                conn.execute(delete(series_days).where(series_days.c.user_id == user_id, series_days.c.day.in_(chunk)))
                 conn.execute(
-                    delete(daily_summaries).where(daily_summaries.c.user_id == user_id, daily_summaries.c.day.in_(chunk))
+                    delete(series_days).where(series_days.c.user_id == user_id, series_days.c.day.in_(chunk))
+                )
+                conn.execute(
+                    delete(daily_summaries).where(
+                        daily_summaries.c.user_id == user_id, daily_summaries.c.day.in_(chunk)
+                    )
                 )
             if series_rows:
                 conn.execute(insert(series_days), series_rows)
@@ -78,7 +87,9 @@ class SeriesRepository:
     def get_series(self, user_id: str, name: str, day: date) -> np.ndarray | None:
         """One series of one local day, or None when the day holds no data for it."""
         with self._engine.connect() as conn:
-            blob = conn.execute(_GET_SERIES, {"user_id": user_id, "series": name, "day": day.isoformat()}).scalar()
+            blob = conn.execute(
+                _GET_SERIES, {"user_id": user_id, "series": name, "day": day.isoformat()}
+            ).scalar()
         return unpack(name, blob) if blob is not None else None
 
     def get_day(self, user_id: str, day: date) -> DayArrays | None:
@@ -88,7 +99,7 @@ class SeriesRepository:
             return None
         return DayArrays(**{row.series: unpack(row.series, row.data) for row in rows})
 
-    def get_summaries(self, user_id: str, start: date, end: date) -> dict[str, dict[str, object]]:
+    def get_summaries(self, user_id: str, start: date, end: date) -> dict[str, dict[str, Any]]:
         """Daily summary JSON by ISO date for start..end inclusive (days without data are absent)."""
         with self._engine.connect() as conn:
             rows = conn.execute(
@@ -110,10 +121,15 @@ class SeriesRepository:
     def average_daily_steps(self, user_id: str) -> int:
         """Mean steps over the days with data (the profile's averageDailySteps)."""
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(daily_summaries.c.data).where(daily_summaries.c.user_id == user_id).order_by(
-                    daily_summaries.c.day.desc()
-                ).limit(30)
-            ).scalars().all()
+            rows = (
+                conn.execute(
+                    select(daily_summaries.c.data)
+                    .where(daily_summaries.c.user_id == user_id)
+                    .order_by(daily_summaries.c.day.desc())
+                    .limit(30)
+                )
+                .scalars()
+                .all()
+            )
         steps = [int(orjson.loads(r).get("steps", 0)) for r in rows]
         return round(sum(steps) / len(steps)) if steps else 0

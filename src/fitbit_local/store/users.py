@@ -120,7 +120,11 @@ class UserRepository:
                             created_at=time.time(),
                         )
                     )
-                    conn.execute(insert(user_timezones).values(user_id=user_id, effective_from="0000-01-01", timezone=timezone))
+                    conn.execute(
+                        insert(user_timezones).values(
+                            user_id=user_id, effective_from="0000-01-01", timezone=timezone
+                        )
+                    )
             except IntegrityError as exc:
                 if self.find(name) is not None:
                     raise ValueError(f"a user named {name!r} already exists") from exc
@@ -165,7 +169,9 @@ class UserRepository:
     def authenticate(self, name_or_id: str, password: str) -> User | None:
         with self._engine.connect() as conn:
             row = conn.execute(
-                select(users.c.id, users.c.password_hash).where(or_(users.c.id == name_or_id, users.c.name == name_or_id))
+                select(users.c.id, users.c.password_hash).where(
+                    or_(users.c.id == name_or_id, users.c.name == name_or_id)
+                )
             ).first()
         if row is None:
             password_matches(password, hash_password("timing-equaliser"))
@@ -192,10 +198,13 @@ class UserRepository:
         with self._engine.begin() as conn:
             conn.execute(
                 user_timezones.delete().where(
-                    user_timezones.c.user_id == user_id, user_timezones.c.effective_from == effective_from.isoformat()
+                    user_timezones.c.user_id == user_id,
+                    user_timezones.c.effective_from == effective_from.isoformat(),
                 )
             )
             conn.execute(
-                insert(user_timezones).values(user_id=user_id, effective_from=effective_from.isoformat(), timezone=timezone)
+                insert(user_timezones).values(
+                    user_id=user_id, effective_from=effective_from.isoformat(), timezone=timezone
+                )
             )
             bump_epoch(conn)

@@ -23,7 +23,10 @@ branch_labels = None
 depends_on = None
 
 _summaries = sa.table(
-    "daily_summaries", sa.column("user_id", sa.String), sa.column("day", sa.String), sa.column("data", sa.Text)
+    "daily_summaries",
+    sa.column("user_id", sa.String),
+    sa.column("day", sa.String),
+    sa.column("data", sa.Text),
 )
 _series = sa.table(
     "series_days",
