@@ -3,7 +3,7 @@
 reference §3.5, §4.4; takeout-and-data §5.2].
 
 Intraday uses the *documented* list shape (one entry per day, ``minutes[{minute, value}]``), not the dataset shape
-some clients assume (docs/decisions-endpoints.md). Per-minute zones come from the stored daily summary, so the
+some clients assume (docs/decisions.md). Per-minute zones come from the stored daily summary, so the
 15-minute buckets of a day add up to that day's time-series value.
 """
 
@@ -29,7 +29,7 @@ from fitbit_local.physiology.azm import azm_buckets
 from fitbit_local.physiology.day import NO_ZONE
 
 AZM_RANGE_MAX_DAYS = 1095  # reference §3.5
-AZM_INTRADAY_MAX_DAYS = 31  # lenient: the list shape carries a date per day (docs/decisions-endpoints.md)
+AZM_INTRADAY_MAX_DAYS = 31  # lenient: the list shape carries a date per day (docs/decisions.md)
 U = "/user/{user_id}/activities/active-zone-minutes/date/{date}"
 KEY = "activities-active-zone-minutes"
 
@@ -44,7 +44,7 @@ def azm_value(summary: Summary) -> dict[str, int]:
 
 
 def azm_time_series(ctx: RequestContext) -> dict[str, Any]:
-    """Days without AZM are left out of the list (docs/decisions-endpoints.md)."""
+    """Days without AZM are left out of the list (docs/decisions.md)."""
     days = series_days(ctx, periods=DOC_PERIODS, max_days=AZM_RANGE_MAX_DAYS)
     summaries = frame(ctx).summaries(days)
     return {

@@ -2,6 +2,10 @@
 in UTC [DOC application-design: "Some endpoints such as activity and heart rate support the query parameter
 timezone=UTC"].
 
+Data has a horizon: the sandbox clock's "now". A day after the user's local today has no data yet, and today holds
+only its completed minutes (as if the tracker had just synced), with today's summary derived from those minutes by
+the same function, so a client polling through the day sees the numbers grow and a settable clock replays a day.
+
 The store keeps one array per local calendar day. A UTC day spans parts of up to two (three, around travel) local
 days, so UTC rendering stitches the local arrays onto the UTC clock with the time-zone history and derives the UTC
 day's summary with the same `physiology.summaries` function, so UTC intraday sums still equal UTC daily values.
@@ -51,27 +55,67 @@ def _is_utc_everywhere(user: User) -> bool:
     return all(ZoneInfo(z).utcoffset(p) == timedelta(0) for _, z in user.timezones for p in probes)
 
 
-class DayFrame:
-    """Summaries and arrays of one user's days in the frame the request asked for (cached for the request)."""
+def mask_after(arrays: DayArrays, minute: int) -> DayArrays:
+    """A copy of the day holding only minutes before `minute` (and their seconds): what a tracker had synced."""
+    kept = DayArrays(**{name: array.copy() for name, array in arrays.items()})
+    for _, array in kept.items():
+        array[minute * (60 if array.shape[0] == SECONDS_PER_DAY else 1) :] = 0
+    return kept
 
-    def __init__(self, series: SeriesRepository, user: User, *, utc: bool) -> None:
+
+class DayFrame:
+    """Summaries and arrays of one user's days in the frame the request asked for (cached for the request),
+    as they stand at `now` (the sandbox clock)."""
+
+    def __init__(self, series: SeriesRepository, user: User, *, utc: bool, now: float) -> None:
         self.series = series
         self.user = user
         self.utc = utc and not _is_utc_everywhere(user)
+        local_now = datetime.fromtimestamp(now, ZoneInfo(user.current_timezone))
+        self.today = local_now.date()
+        self.completed_minutes = local_now.hour * 60 + local_now.minute  # minutes of today already synced
         self._local_days: dict[date, DayArrays | None] = {}
         self._local_summaries: dict[date, Summary] = {}
         self._utc_arrays: dict[date, DayArrays | None] = {}
 
-    # --- local storage -------------------------------------------------------------------------------------
+    # --- local storage, cut at the horizon -----------------------------------------------------------------
     def _local_day(self, day: date) -> DayArrays | None:
         if day not in self._local_days:
-            self._local_days[day] = self.series.get_day(self.user.id, day)
+            stored = self.series.get_day(self.user.id, day) if day <= self.today else None
+            if stored is not None and day == self.today:
+                stored = mask_after(stored, self.completed_minutes)
+            self._local_days[day] = stored
         return self._local_days[day]
 
     def _load_local_summaries(self, start: date, end: date) -> None:
-        stored = self.series.get_summaries(self.user.id, start, end)
+        stored = self.series.get_summaries(self.user.id, start, min(end, self.today))
         for key, value in stored.items():
             self._local_summaries[date.fromisoformat(key)] = value
+        if start <= self.today <= end and self.today in self._local_summaries:
+            self._local_summaries[self.today] = self._today_so_far(self._local_summaries[self.today])
+
+    def _today_so_far(self, whole_day: Summary) -> Summary:
+        """Today's summary from its completed minutes; BMR calories accrue with the minutes [decisions.md]."""
+        arrays = self._local_day(self.today) or DayArrays()  # a day without readings stores no arrays
+        before = self.series.get_summaries(
+            self.user.id, self.today - timedelta(days=7), self.today - timedelta(days=1)
+        )
+        fallback = next(
+            (
+                s["resting_heart_rate"]
+                for _, s in sorted(before.items(), reverse=True)
+                if s.get("resting_heart_rate")
+            ),
+            None,
+        )
+        return derive_daily_summary(
+            arrays,
+            age=self.user.age_on(self.today),
+            resting_hr_fallback=fallback,
+            bmr_kcal_per_day=float(whole_day.get("calories_bmr") or 0)
+            * self.completed_minutes
+            / MINUTES_PER_DAY,
+        ).to_json()
 
     # --- the request's frame -------------------------------------------------------------------------------
     def summaries(self, days: list[date]) -> dict[date, Summary]:

@@ -59,7 +59,7 @@ CONVERTOR_TYPES.setdefault(
 
 
 def frame(ctx: RequestContext) -> DayFrame:
-    return DayFrame(ctx.services.store.series, ctx.user, utc=ctx.utc_requested)
+    return DayFrame(ctx.services.store.series, ctx.user, utc=ctx.utc_requested, now=ctx.now)
 
 
 # --- daily time series ---------------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
         "avatar150": "https://static0.fitbit.com/images/profile/defaultProfile_150.png",
         "avatar640": "https://static0.fitbit.com/images/profile/defaultProfile_640.png",
         "averageDailySteps": ctx.services.cached(
-            ("averageDailySteps", user.id), lambda: ctx.services.store.series.average_daily_steps(user.id)
+            ("averageDailySteps", user.id, ctx.today),
+            lambda: ctx.services.store.series.average_daily_steps(user.id, before=ctx.today),
         ),
         "challengesBeta": True,
         "clockTimeDisplayFormat": "24hour" if units.name != "en_US" else "12hour",

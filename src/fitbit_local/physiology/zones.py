@@ -55,7 +55,7 @@ def minute_heart_rate(heart: np.ndarray) -> np.ndarray:
     """Per-minute heart rate: the rounded mean of the minute's non-zero seconds, 0 where it has none.
 
     Any minute with at least one reading counts (Fitbit's own minute rule is undocumented; see
-    docs/decisions-physiology.md).
+    docs/decisions.md).
     """
     sec = np.asarray(heart, dtype=np.uint8)
     if sec.shape != (SECONDS_PER_DAY,):

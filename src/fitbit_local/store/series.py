@@ -118,13 +118,14 @@ class SeriesRepository:
             return None
         return date.fromisoformat(row[0]), date.fromisoformat(row[1])
 
-    def average_daily_steps(self, user_id: str) -> int:
-        """Mean steps over the days with data (the profile's averageDailySteps)."""
+    def average_daily_steps(self, user_id: str, before: date) -> int:
+        """Mean steps over the last 30 days with data before `before` (the profile's averageDailySteps: complete
+        days only, so today's partial count and days past the sandbox clock do not pull it)."""
         with self._engine.connect() as conn:
             rows = (
                 conn.execute(
                     select(daily_summaries.c.data)
-                    .where(daily_summaries.c.user_id == user_id)
+                    .where(daily_summaries.c.user_id == user_id, daily_summaries.c.day < before.isoformat())
                     .order_by(daily_summaries.c.day.desc())
                     .limit(30)
                 )
