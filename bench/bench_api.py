@@ -11,10 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import alternate, free_port, requests_per_second, server  # noqa: E402
+from harness import throughput_vs_baseline  # noqa: E402
 
 from fitbit_local.config import Settings  # noqa: E402
 from fitbit_local.oauth.tokens import issue_for_consent  # noqa: E402
@@ -37,37 +35,12 @@ def main() -> None:
             now=services.clock.now(),
         )
         headers = {"Authorization": f"Bearer {token['access_token']}"}
-        ours_port, base_port = free_port(), free_port()
-        ours_args = [
-            "-m",
-            "fitbit_local",
-            "serve",
-            "--data",
-            data,
-            "--port",
-            str(ours_port),
-            "--rate-limit",
-            "0",
-            "--log-level",
-            "warning",
-        ]
-        with server(ours_args, ours_port, "/1/user/-/profile.json", headers) as ours_url:
-            body = httpx.get(ours_url + "/1/user/-/profile.json", headers=headers).content
-            sample = Path(data) / "profile.json"
-            sample.write_bytes(body)
-            with server(["bench/baseline_app.py", str(base_port), str(sample)], base_port) as base_url:
-                base, ours, ratio = alternate(
-                    lambda: requests_per_second(base_url + "/1/user/-/profile.json"),
-                    lambda: requests_per_second(ours_url + "/1/user/-/profile.json", headers),
-                )
+        figures = throughput_vs_baseline(data, "/1/user/-/profile.json", headers)
     print(
         json.dumps(
             {
                 "benchmark": "authenticated profile request vs bare Starlette+orjson",
-                "body_bytes": len(body),
-                "baseline_rps": round(base),
-                "fitbit_local_rps": round(ours),
-                "ratio": round(ratio, 3),
+                **figures,
                 "goal": ">= 0.5",
             },
             indent=2,

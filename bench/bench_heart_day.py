@@ -19,12 +19,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-import httpx
 import numpy as np
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import alternate, free_port, requests_per_second, server  # noqa: E402
+from harness import throughput_vs_baseline  # noqa: E402
 
 from fitbit_local.app import create_app  # noqa: E402
 from fitbit_local.config import Settings  # noqa: E402
@@ -118,29 +117,7 @@ def main() -> None:
 
         summary_path = f"/1/user/-/activities/date/{DAY}.json"
         headers = {"Authorization": f"Bearer {token}"}
-        ours_port, base_port = free_port(), free_port()
-        ours_args = [
-            "-m",
-            "fitbit_local",
-            "serve",
-            "--data",
-            data,
-            "--port",
-            str(ours_port),
-            "--rate-limit",
-            "0",
-            "--log-level",
-            "warning",
-        ]
-        with server(ours_args, ours_port, summary_path, headers) as ours_url:
-            sample = Path(data) / "summary.json"
-            sample.write_bytes(httpx.get(ours_url + summary_path, headers=headers).content)
-            summary_bytes = sample.stat().st_size
-            with server(["bench/baseline_app.py", str(base_port), str(sample)], base_port) as base_url:
-                base_rps, ours_rps, ratio = alternate(
-                    lambda: requests_per_second(base_url + summary_path),
-                    lambda: requests_per_second(ours_url + summary_path, headers),
-                )
+        summary = throughput_vs_baseline(data, summary_path, headers)
     print(
         json.dumps(
             {
@@ -152,12 +129,7 @@ def main() -> None:
                     "ratio": round(api_ms / dump_ms, 2),
                     "goal": "<= 3",
                 },
-                "daily_summary": {
-                    "body_bytes": summary_bytes,
-                    "baseline_rps": round(base_rps),
-                    "fitbit_local_rps": round(ours_rps),
-                    "ratio": round(ratio, 3),
-                },
+                "daily_summary": summary,
             },
             indent=2,
         )

@@ -76,3 +76,24 @@ def alternate(measure_a, measure_b, rounds: int = 3) -> tuple[float, float, floa
         b_values.append(b)
         ratios.append(b / a)
     return statistics.median(a_values), statistics.median(b_values), statistics.median(ratios)
+
+
+def throughput_vs_baseline(data: str, path: str, headers: dict[str, str]) -> dict[str, float | int]:
+    """fitbit-local serving `path` from the data folder (quota off) vs the bare Starlette + orjson baseline
+    returning the same body, alternated in one run."""
+    ours_port, base_port = free_port(), free_port()
+    serve = ["-m", "fitbit_local", "serve", "--data", data, "--port", str(ours_port), "--rate-limit", "0"]
+    with server([*serve, "--log-level", "warning"], ours_port, path, headers) as ours_url:
+        sample = Path(data) / "baseline-body.json"
+        sample.write_bytes(httpx.get(ours_url + path, headers=headers).content)
+        with server(["bench/baseline_app.py", str(base_port), str(sample)], base_port) as base_url:
+            base, ours, ratio = alternate(
+                lambda: requests_per_second(base_url + path),
+                lambda: requests_per_second(ours_url + path, headers),
+            )
+    return {
+        "body_bytes": sample.stat().st_size,
+        "baseline_rps": round(base),
+        "fitbit_local_rps": round(ours),
+        "ratio": round(ratio, 3),
+    }
