@@ -13,6 +13,7 @@ day's summary with the same `physiology.summaries` function, so UTC intraday sum
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -26,6 +27,13 @@ from fitbit_local.store.series import SeriesRepository
 from fitbit_local.store.users import User
 
 Summary = dict[str, Any]  # DailySummary.to_json()
+Cache = Callable[
+    [object, Callable[[], Summary]], Summary
+]  # Services.cached: kept until the sandbox epoch moves
+
+
+def _no_cache(_key: object, load: Callable[[], Summary]) -> Summary:
+    return load()
 
 
 @lru_cache(maxsize=128)
@@ -67,8 +75,11 @@ class DayFrame:
     """Summaries and arrays of one user's days in the frame the request asked for (cached for the request),
     as they stand at `now` (the sandbox clock)."""
 
-    def __init__(self, series: SeriesRepository, user: User, *, utc: bool, now: float) -> None:
+    def __init__(
+        self, series: SeriesRepository, user: User, *, utc: bool, now: float, cache: Cache = _no_cache
+    ) -> None:
         self.series = series
+        self.cache = cache
         self.user = user
         self.utc = utc and not _is_utc_everywhere(user)
         local_now = datetime.fromtimestamp(now, ZoneInfo(user.current_timezone))
@@ -92,7 +103,11 @@ class DayFrame:
         for key, value in stored.items():
             self._local_summaries[date.fromisoformat(key)] = value
         if start <= self.today <= end and self.today in self._local_summaries:
-            self._local_summaries[self.today] = self._today_so_far(self._local_summaries[self.today])
+            whole_day = self._local_summaries[self.today]
+            self._local_summaries[self.today] = self.cache(
+                ("today so far", self.user.id, self.today, self.completed_minutes),
+                lambda: self._today_so_far(whole_day),
+            )
 
     def _today_so_far(self, whole_day: Summary) -> Summary:
         """Today's summary from its completed minutes; BMR calories accrue with the minutes [decisions.md]."""

@@ -59,7 +59,9 @@ CONVERTOR_TYPES.setdefault(
 
 
 def frame(ctx: RequestContext) -> DayFrame:
-    return DayFrame(ctx.services.store.series, ctx.user, utc=ctx.utc_requested, now=ctx.now)
+    return DayFrame(
+        ctx.services.store.series, ctx.user, utc=ctx.utc_requested, now=ctx.now, cache=ctx.services.cached
+    )
 
 
 # --- daily time series ---------------------------------------------------------------------------------------
