@@ -179,3 +179,93 @@ def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path):
     finally:
         running.stop()
     assert user["user_id"]
+
+
+def test_redirect_uri_rules_on_apps_create_and_update(tmp_path):  # anchors A5
+    data = str(tmp_path)
+    create = ("apps", "create", "--data", data, "--name", "a", "--type", "client")
+    refused = run(*create, "--redirect-uri", "http://client.example/cb", check=False)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr == (
+        "fitbit-local: a redirect URI must use https unless its host is localhost, 127.0.0.1 or [::1]: "
+        "http://client.example/cb\n"
+    )
+    refused = run(*create, "--redirect-uri", "https://client.example/cb#x", "--json", check=False)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert as_json(refused) == {
+        "error": "a redirect URI must not contain a fragment: https://client.example/cb#x"
+    }
+    assert as_json(run("apps", "list", "--data", data, "--json")) == {"apps": []}
+    uris = [
+        "http://localhost:8000/callback",
+        "http://127.0.0.1:5000/cb",
+        "http://[::1]/cb",
+        "myapp://callback",
+    ]
+    app = as_json(run(*create, *[arg for uri in uris for arg in ("--redirect-uri", uri)], "--json"))
+    assert app["redirect_uris"] == uris
+    update = ("apps", "update", "--data", data, app["client_id"])
+    refused = run(*update, "--redirect-uri", "/callback", "--json", check=False)
+    assert refused.returncode == 2 and as_json(refused)["error"].startswith(
+        "a redirect URI must be an absolute URI with a scheme"
+    )
+    updated = as_json(run(*update, "--redirect-uri", "https://new.example/cb", "--json"))
+    assert updated["redirect_uris"] == ["https://new.example/cb"]
+
+
+def test_oauth_strict_from_the_flag_or_the_environment(tmp_path, monkeypatch):
+    from fitbit_local.cli import build_parser, serve_settings
+
+    monkeypatch.delenv("FITBIT_LOCAL_OAUTH_STRICT", raising=False)
+    assert serve_settings(build_parser().parse_args(["serve"])).oauth_strict is False
+    assert serve_settings(build_parser().parse_args(["serve", "--oauth-strict"])).oauth_strict is True
+    monkeypatch.setenv("FITBIT_LOCAL_OAUTH_STRICT", "1")
+    assert serve_settings(build_parser().parse_args(["serve"])).oauth_strict is True
+
+
+def test_serve_oauth_strict_reaches_every_worker(tmp_path):
+    """`serve --oauth-strict --workers 2`: the flag travels to the worker processes through the environment."""
+    from tests.conftest import free_port
+    from tests.test_serve import wait_until_up
+
+    data = str(tmp_path)
+    app = as_json(
+        run(
+            "apps",
+            "create",
+            "--data",
+            data,
+            "--name",
+            "a",
+            "--type",
+            "client",
+            "--redirect-uri",
+            "https://x.example/cb",
+            "--json",
+        )
+    )
+    port = free_port()
+    command = [sys.executable, "-m", "fitbit_local", "serve", "--data", data, "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--workers", "2", "--oauth-strict", "--log-level", "warning"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/oauth2/authorize", process)
+        for _ in range(6):  # a new connection each time: the kernel spreads them over both workers
+            page = httpx.get(
+                base + "/oauth2/authorize",
+                params={
+                    "client_id": app["client_id"],
+                    "response_type": "token",
+                    "scope": "profile",
+                    "redirect_uri": "https://x.example/cb",
+                },
+            )
+            assert page.status_code == 400
+            assert "unsupported_response_type - Invalid response_type parameter value" in page.text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,7 +1,8 @@
 """The ``fitbit-local`` command: serve, users, apps, tokens, generate, clock, faults.
 
 Every admin command prints one JSON object with ``--json`` (other tools script it) and readable lines without.
-Errors go to stderr with exit status 2 (bad input) or 1 (anything else).
+Errors go to stderr with exit status 2 (bad input) or 1 (anything else); with ``--json`` a bad-input error is also
+printed to stdout as ``{"error": "<message>"}``, the shape the /_sandbox API answers with.
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ def cmd_apps_update(args: argparse.Namespace) -> None:
             intraday=args.intraday,
             read_only=args.read_only,
             owner_user_id=args.owner,
+            redirect_uris=args.redirect_uri,
         )
     except KeyError as exc:
         raise CommandError(f"no app {args.client_id!r}") from exc
@@ -226,9 +228,8 @@ def cmd_faults(args: argparse.Namespace) -> None:
 # --- serve -------------------------------------------------------------------------------------------------------
 
 
-def cmd_serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
+def serve_settings(args: argparse.Namespace) -> Settings:
+    """The environment's settings with the `serve` flags applied on top."""
     settings = _settings(args)
     settings.rate_limit = args.rate_limit if args.rate_limit is not None else settings.rate_limit
     if args.redis_url:
@@ -236,6 +237,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
         settings.rate_limit_backend = "redis"
     if args.workers > 1 and settings.rate_limit_backend == "memory":
         settings.rate_limit_backend = "sql"  # counters must be shared by the workers
+    if args.oauth_strict:
+        settings.oauth_strict = True
+    return settings
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = serve_settings(args)
     services = Services.build(settings)
     if args.demo:
         from fitbit_local.demo import ensure_demo, print_demo
@@ -254,6 +264,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 "FITBIT_LOCAL_RATE_LIMIT": str(settings.rate_limit),
                 "FITBIT_LOCAL_RATE_LIMIT_BACKEND": settings.rate_limit_backend,
                 "FITBIT_LOCAL_REDIS_URL": settings.redis_url or "",
+                "FITBIT_LOCAL_OAUTH_STRICT": "1" if settings.oauth_strict else "0",
             }
         )
         uvicorn.run(
@@ -300,6 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--rate-limit", type=int, help="requests per hour per user and app (0 = off; default 150)"
     )
     serve.add_argument("--redis-url", help="share rate-limit counters through Redis")
+    serve.add_argument(
+        "--oauth-strict",
+        action="store_true",
+        help="OAuth as RFC 9700 asks instead of as Fitbit did (see docs/oauth.md, Strict mode)",
+    )
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
 
@@ -344,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("--no-intraday", dest="intraday", action="store_false")
     update.add_argument("--read-only", dest="read_only", action="store_true", default=None)
     update.add_argument("--read-write", dest="read_only", action="store_false")
+    update.add_argument(
+        "--redirect-uri", action="append", help="replaces the registered redirect URIs (repeat for several)"
+    )
     update.set_defaults(func=cmd_apps_update)
     listing = apps.add_parser("list")
     _store_options(listing)
@@ -413,6 +432,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.func(args)
     except CommandError as exc:
+        if getattr(args, "json", False):
+            sys.stdout.write(orjson.dumps({"error": str(exc)}).decode() + "\n")
         sys.stderr.write(f"fitbit-local: {exc}\n")
         return 2
     return 0

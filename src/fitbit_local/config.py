@@ -26,6 +26,9 @@ class Settings:
     intraday_denial: str = field(default_factory=lambda: _env("INTRADAY_DENIAL", "google"))
     # Answer plain-http requests with the "This request should use https protocol." error.
     require_https: bool = field(default_factory=lambda: _env("REQUIRE_HTTPS", "0") == "1")
+    # RFC 9700 behaviour instead of Fitbit's at the OAuth server (no plain PKCE, PKCE required for Client apps, no
+    # implicit grant, refresh-token reuse revokes the grant, one winner among concurrent refreshes); docs/oauth.md.
+    oauth_strict: bool = field(default_factory=lambda: _env("OAUTH_STRICT", "0") == "1")
     # Hosts the API answers for; others get "Request to invalid domain". Empty = any host.
     allowed_hosts: list[str] = field(
         default_factory=lambda: [h for h in _env("ALLOWED_HOSTS", "").split(",") if h.strip()]

@@ -1,4 +1,4 @@
-"""Fixtures shared by the OAuth tests: a user and a Server app."""
+"""Fixtures shared by the OAuth tests: a user, a Server app, and the two OAuth modes."""
 
 import pytest
 
@@ -13,3 +13,10 @@ def ann(services):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def app(services):  # type: ignore[no-untyped-def]
     return make_app(services, "server")
+
+
+@pytest.fixture(params=[False, True], ids=["fitbit", "strict"])
+def strict(request, services) -> bool:  # type: ignore[no-untyped-def]
+    """Run the test in Fitbit mode (the default) and in strict mode (`serve --oauth-strict`)."""
+    services.settings.oauth_strict = request.param
+    return bool(request.param)

@@ -1,4 +1,5 @@
-"""GET/POST /oauth2/authorize: every "Authorization Errors" row on the page, anchors A1–A12, PKCE P1/P2."""
+"""GET/POST /oauth2/authorize: every "Authorization Errors" row on the page, anchors A1–A12, PKCE P1/P2/P7, and
+what strict mode refuses (A8, P2, P7) next to what Fitbit mode accepts."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from tests.factories import make_app, make_user
 from tests.oauth.helpers import (
     CHALLENGE,
     REDIRECT,
+    VERIFIER,
     authorize,
+    basic,
     form_fields,
+    get_code,
     open_consent,
     page_error,
     parse_page,
@@ -183,23 +187,49 @@ def test_prompt_requires_redirect_uri(http, services):
     assert page_error(response) == "invalid_request - Missing redirect_uri parameter value"
 
 
-@pytest.mark.parametrize(
-    ("app_type", "response_type", "ok"),
-    [
-        ("server", "code", True),
-        ("server", "token", False),
-        ("client", "code", True),
-        ("client", "token", True),
-        ("personal", "code", True),
-        ("personal", "token", True),
-    ],
+UNAUTHORIZED = (
+    "unauthorized_client - The client is not authorized to request an access token using this method"
 )
-def test_response_type_per_app_type(http, services, app_type, response_type, ok):  # A8
+UNSUPPORTED = "unsupported_response_type - Invalid response_type parameter value"
+
+
+@pytest.mark.parametrize(
+    ("app_type", "response_type", "fitbit_error", "strict_error"),
+    [
+        ("server", "code", None, None),
+        ("server", "token", UNAUTHORIZED, UNSUPPORTED),
+        ("client", "token", None, UNSUPPORTED),
+        ("personal", "code", None, None),
+        ("personal", "token", None, UNSUPPORTED),
+    ],
+    ids=["server-code", "server-token", "client-token", "personal-code", "personal-token"],
+)
+def test_response_type_per_app_type(
+    http, services, strict, app_type, response_type, fitbit_error, strict_error
+):  # A8: Fitbit allows implicit for Client and Personal apps; strict mode allows it for no app
     app = make_app(services, app_type)
     response = open_consent(
         http, client_id=app.client_id, response_type=response_type, scope="activity", redirect_uri=REDIRECT
     )
-    assert response.status_code == (200 if ok else 400)
+    expected = strict_error if strict else fitbit_error
+    assert response.status_code == (400 if expected else 200)
+    assert page_error(response) == expected and "location" not in response.headers
+
+
+def test_strict_mode_refuses_an_implicit_consent_form_post(http, services, strict, ann):  # A8
+    """The form POST validates again, so a page opened before strict mode was switched on can't finish."""
+    app = make_app(services, "client")
+    services.settings.oauth_strict = False
+    page = open_consent(
+        http, client_id=app.client_id, response_type="token", scope="activity", redirect_uri=REDIRECT
+    )
+    services.settings.oauth_strict = strict
+    response = submit(http, page)
+    if strict:
+        assert response.status_code == 400 and page_error(response) == UNSUPPORTED
+        assert "location" not in response.headers
+    else:
+        assert "access_token" in redirect_params(response)
 
 
 @pytest.mark.parametrize("name", ["client_id", "redirect_uri", "response_type", "code_challenge"])
@@ -412,11 +442,107 @@ def test_implicit_grant_fragment(http, services, ann, asked, given):
     assert profile.status_code == 200
 
 
-def test_plain_challenge_method_and_default_are_accepted(http, services, ann):  # P2
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"code_challenge": "x" * 50, "code_challenge_method": "plain"},
+        {"code_challenge": "x" * 50},  # no method means plain
+        {"code_challenge_method": "plain"},  # a method without a challenge
+    ],
+    ids=["plain", "default-method", "method-only"],
+)
+def test_plain_pkce_is_accepted_by_fitbit_and_refused_in_strict_mode(
+    http, services, strict, ann, extra
+):  # P2
     app = make_app(services)
-    for method in ("plain", None):
-        extra = {"code_challenge": "x" * 50} | ({"code_challenge_method": method} if method else {})
-        assert "code" in redirect_params(authorize(http, app.client_id, **extra))
+    params = {
+        "client_id": app.client_id,
+        "response_type": "code",
+        "scope": "activity",
+        "redirect_uri": REDIRECT,
+    }
+    page = open_consent(http, **params, **extra)
+    if strict:
+        assert page.status_code == 400 and "location" not in page.headers
+        assert page_error(page) == "invalid_request - Unsupported code_challenge_method"
+        assert CATALOGUE["authorize_code_challenge_method"].message == "Unsupported code_challenge_method"
+    else:
+        assert "code" in redirect_params(submit(http, page))
+
+
+def test_s256_is_accepted_in_both_modes(http, services, strict, ann):  # P2
+    app = make_app(services)
+    code = get_code(http, app.client_id, code_challenge=CHALLENGE, code_challenge_method="S256")
+    response = post_form(
+        http,
+        "/oauth2/token",
+        [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", VERIFIER),
+        ],
+        headers=basic(app.client_id, app.secret),
+    )
+    assert response.status_code == 200 and response.json()["token_type"] == "Bearer"
+
+
+MISSING_CHALLENGE = "invalid_request - Missing code_challenge parameter value"
+
+
+@pytest.mark.parametrize("app_type", ["client", "server", "personal"])
+def test_client_apps_need_pkce_in_strict_mode(http, services, strict, ann, app_type):  # P7
+    app = make_app(services, app_type, owner=ann.id if app_type == "personal" else None)
+    page = open_consent(
+        http, client_id=app.client_id, response_type="code", scope="activity", redirect_uri=REDIRECT
+    )
+    if strict and app_type == "client":  # a public client: RFC 9700 §2.1.1 makes PKCE a MUST
+        assert page.status_code == 400 and "location" not in page.headers
+        row = CATALOGUE["authorize_code_challenge_missing"]
+        assert page_error(page) == f"{row.error_type} - {row.message}" == MISSING_CHALLENGE
+    else:
+        assert "code" in redirect_params(submit(http, page))
+
+
+def test_a_client_app_with_pkce_completes_the_flow_in_strict_mode(http, services, strict, ann):  # P7
+    app = make_app(services, "client")
+    code = get_code(http, app.client_id, code_challenge=CHALLENGE, code_challenge_method="S256")
+    response = post_form(
+        http,
+        "/oauth2/token",
+        [
+            ("grant_type", "authorization_code"),
+            ("client_id", app.client_id),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    assert response.status_code == 200 and response.json()["user_id"] == ann.id
+
+
+def test_strict_mode_keeps_fitbit_check_order(http, services, strict):
+    """A strict refusal sits at its parameter's step: an earlier parameter's row still wins."""
+    app = make_app(services, "client")
+    response = open_consent(
+        http, client_id=app.client_id, response_type="token", redirect_uri=REDIRECT, code_challenge="x" * 50
+    )
+    assert page_error(response) == (
+        UNSUPPORTED if strict else "invalid_request - Missing scope parameter value"
+    )
+    response = open_consent(
+        http,
+        client_id=app.client_id,
+        response_type="code",
+        scope="activity",
+        redirect_uri=REDIRECT,
+        code_challenge="short",
+    )
+    assert page_error(response) == (
+        "invalid_request - Unsupported code_challenge_method"
+        if strict
+        else "invalid_request - The code_challenge parameter length must be between 43 and 128"
+    )
 
 
 def test_garbage_post_body_is_a_page_error_not_a_500(http, services):

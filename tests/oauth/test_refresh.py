@@ -1,5 +1,6 @@
 """grant_type=refresh_token: rotation (R2), the replay window (R3/R4), client binding (R1), scopes (R5), the
-app access-mode change (R6), 409 refresh_conflict and refresh-token recovery."""
+app access-mode change (R6), 409 refresh_conflict and refresh-token recovery; reuse and concurrency in both modes
+(Fitbit: shared pair, 409, no revocation; strict: one winner, reuse after the window revokes the grant)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from fitbit_local.oauth import refresh as refresh_module
-from tests.factories import bearer, issue_token, make_app
+from tests.factories import bearer, issue_token, make_app, make_user
 from tests.oauth.helpers import BASIC_REALM, basic, error_of, oauth_message, post_form
 
 
@@ -28,6 +29,19 @@ def do_refresh(http, app, refresh_token, **extra):  # type: ignore[no-untyped-de
 
 def invalid(token: str) -> tuple[int, str, str]:
     return 400, "invalid_grant", oauth_message(f"Refresh token invalid: {token}")
+
+
+def profile_status(http, token) -> int:  # type: ignore[no-untyped-def]
+    return int(http.get("/1/user/-/profile.json", headers=bearer(token)).status_code)
+
+
+CONFLICT = (
+    409,
+    "invalid_request",
+    "Concurrent refresh token requests were made by the same client "
+    "for the same user, and while one of these requests probably succeeded, this one did "
+    "not due to an update conflict.",
+)
 
 
 def test_refresh_rotates_and_keeps_scopes(http, services, app, tokens):  # R2, R5
@@ -130,7 +144,67 @@ def test_access_mode_change_invalidates_tokens(http, services, app, tokens):  # 
     assert error_of(http.get("/1/user/-/profile.json", headers=bearer(tokens)))[:2] == (401, "invalid_token")
 
 
-def test_concurrent_refresh_mid_rotation_is_409(http, services, app, tokens, monkeypatch):
+def test_identical_retry_inside_the_window_per_mode(http, services, strict, app, tokens):  # R3
+    first = do_refresh(http, app, tokens["refresh_token"]).json()
+    services.clock.advance(60)
+    retry = do_refresh(http, app, tokens["refresh_token"])
+    if strict:  # never the same pair twice, but a retry this close is not treated as theft
+        assert error_of(retry) == invalid(tokens["refresh_token"])
+    else:
+        assert retry.json() == first
+    assert profile_status(http, tokens) == profile_status(http, first) == 200
+    assert do_refresh(http, app, first["refresh_token"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "closed_by", ["new-access-token-used", "new-refresh-token-used", "five-minutes-passed"]
+)
+def test_reuse_after_the_window_revokes_the_grant_only_in_strict_mode(
+    http, services, strict, ann, app, tokens, closed_by
+):  # R3
+    bob = make_user(services, "bob")
+    bobs = issue_token(services, app.client_id, bob.id, scopes="profile")
+    first = do_refresh(http, app, tokens["refresh_token"]).json()
+    current = first
+    if closed_by == "new-access-token-used":
+        assert profile_status(http, first) == 200
+    elif closed_by == "new-refresh-token-used":
+        current = do_refresh(http, app, first["refresh_token"]).json()
+    else:
+        services.clock.advance(301)
+    assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
+    if strict:  # the user's whole grant to the app: every access token and the active refresh token
+        for issued in (tokens, first, current):
+            assert error_of(http.get("/1/user/-/profile.json", headers=bearer(issued)))[:2] == (
+                401,
+                "invalid_token",
+            )
+        assert error_of(do_refresh(http, app, current["refresh_token"])) == invalid(current["refresh_token"])
+    else:
+        assert profile_status(http, tokens) == profile_status(http, current) == 200
+        assert do_refresh(http, app, current["refresh_token"]).status_code == 200
+    assert profile_status(http, bobs) == 200  # another user's grant to the same app is untouched
+    assert do_refresh(http, app, bobs["refresh_token"]).status_code == 200
+
+
+@pytest.mark.parametrize("retired_by", ["new-consent", "recover"])
+def test_a_token_retired_without_being_used_revokes_nothing(
+    http, services, strict, ann, app, tokens, retired_by
+):  # R3: only a *used* token presented again is evidence of a copy
+    if retired_by == "new-consent":
+        fresh = str(issue_token(services, app.client_id, ann.id, scopes="activity profile")["refresh_token"])
+    else:
+        fresh = post_form(
+            http,
+            "/oauth2/recover",
+            [("grant_type", "refresh_token"), ("user_id", ann.id)],
+            headers=basic(app.client_id, app.secret),
+        ).json()["refresh_token"]
+    assert error_of(do_refresh(http, app, tokens["refresh_token"])) == invalid(tokens["refresh_token"])
+    assert do_refresh(http, app, fresh).status_code == 200
+
+
+def test_concurrent_refresh_mid_rotation_per_mode(http, services, strict, app, tokens, monkeypatch):  # R4
     claimed, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -150,19 +224,18 @@ def test_concurrent_refresh_mid_rotation_is_409(http, services, app, tokens, mon
     loser = do_refresh(http, app, tokens["refresh_token"])
     release.set()
     thread.join(10)
-    assert error_of(loser) == (
-        409,
-        "invalid_request",
-        "Concurrent refresh token requests were made by the same client "
-        "for the same user, and while one of these requests probably succeeded, this one did "
-        "not due to an update conflict.",
-    )
+    assert error_of(loser) == (invalid(tokens["refresh_token"]) if strict else CONFLICT)
     assert results["winner"].status_code == 200
     monkeypatch.setattr(refresh_module, "after_claim", None)
-    assert do_refresh(http, app, tokens["refresh_token"]).json() == results["winner"].json()
+    again = do_refresh(http, app, tokens["refresh_token"])
+    if strict:
+        assert error_of(again) == invalid(tokens["refresh_token"])
+    else:
+        assert again.json() == results["winner"].json()
+    assert profile_status(http, results["winner"].json()) == 200  # the winner keeps its pair in both modes
 
 
-def test_simultaneous_refreshes_stay_consistent(http, services, app, tokens):  # R4
+def test_simultaneous_refreshes_stay_consistent(http, services, strict, app, tokens):  # R4
     barrier = threading.Barrier(5)
     bodies: list[tuple[int, dict]] = []
 
@@ -178,8 +251,14 @@ def test_simultaneous_refreshes_stay_consistent(http, services, app, tokens):  #
     for t in threads:
         t.join()
     ok = [b for s, b in bodies if s == 200]
-    assert ok and all(b == ok[0] for b in ok)  # every success got the same pair
-    assert all(s in (200, 409) for s, _ in bodies)
+    if strict:  # exactly one wins; every other request is refused, and nothing is revoked
+        assert len(ok) == 1
+        refused = [(s, b["errors"][0]["errorType"], b["errors"][0]["message"]) for s, b in bodies if s != 200]
+        assert refused == [invalid(tokens["refresh_token"])] * 4
+        assert do_refresh(http, app, ok[0]["refresh_token"]).status_code == 200
+    else:
+        assert ok and all(b == ok[0] for b in ok)  # every success got the same pair
+        assert all(s in (200, 409) for s, _ in bodies)
 
 
 def test_stale_rotation_is_taken_over(http, services, app, tokens, monkeypatch):

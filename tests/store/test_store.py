@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -63,6 +64,54 @@ def test_apps_secrets_are_hashed_and_access_mode_bumps_generation(db):
     assert db.apps.update(app.client_id, read_only=True).access_generation == 1
     with pytest.raises(ValueError):
         db.apps.create(name="bad", app_type="desktop", redirect_uris=["https://a.example/cb"])
+
+
+ACCEPTED_REDIRECT_URIS = [
+    "https://client.example/callback",
+    "https://client.example/cb?tenant=7",
+    "http://localhost:8000/callback",
+    "http://127.0.0.1:5000/cb",
+    "http://[::1]:9000/cb",
+    "HTTP://LOCALHOST/cb",
+    "myapp://callback",  # native apps' own schemes (Fitbit allowed them for mobile apps)
+    "com.example.app:/oauth2redirect",
+]
+REFUSED_REDIRECT_URIS = [
+    ("http://client.example/cb", "must use https unless its host is localhost, 127.0.0.1 or [::1]"),
+    ("http://localhost.evil.example/cb", "must use https unless its host is localhost"),
+    ("http://127.0.0.2/cb", "must use https unless its host is localhost"),
+    ("https://client.example/cb#frag", "must not contain a fragment"),
+    ("https://client.example/cb#", "must not contain a fragment"),
+    ("/callback", "must be an absolute URI with a scheme"),
+    ("client.example/callback", "must be an absolute URI with a scheme"),
+    ("localhost:8000/callback", "must be an absolute URI with a scheme"),
+    ("https:///callback", "must name a host"),
+    ("https://client.example:port/cb", "invalid host or port"),
+    ("https://client.example/a b", "must not contain spaces or control characters"),
+    ("javascript:alert(1)", "must not use the javascript: scheme"),
+    ("myapp://", "needs more than a scheme"),
+]
+
+
+def test_registered_redirect_uris_follow_fitbits_rules(db):  # anchors A5
+    app, _ = db.apps.create(name="ok", app_type="client", redirect_uris=ACCEPTED_REDIRECT_URIS)
+    assert app.redirect_uris == tuple(ACCEPTED_REDIRECT_URIS)
+    with pytest.raises(ValueError, match="at least one redirect URI"):
+        db.apps.create(name="none", app_type="server", redirect_uris=[])
+    with pytest.raises(ValueError, match="at least one redirect URI"):
+        db.apps.update(app.client_id, redirect_uris=[])
+
+
+@pytest.mark.parametrize(("uri", "message"), REFUSED_REDIRECT_URIS)
+def test_bad_redirect_uris_are_refused_on_create_and_update(db, uri, message):  # anchors A5
+    with pytest.raises(ValueError, match=re.escape(message)):
+        db.apps.create(name="bad", app_type="server", redirect_uris=["https://a.example/cb", uri])
+    assert db.apps.find_by_name("bad") is None
+    app, _ = db.apps.create(name="good", app_type="server", redirect_uris=["https://a.example/cb"])
+    with pytest.raises(ValueError, match=re.escape(message)):
+        db.apps.update(app.client_id, redirect_uris=[uri])
+    assert db.apps.get(app.client_id).redirect_uris == ("https://a.example/cb",)  # nothing was changed
+    assert db.apps.update(app.client_id, redirect_uris=["myapp://cb"]).redirect_uris == ("myapp://cb",)
 
 
 def test_day_arrays_round_trip_and_replace(db):

@@ -70,6 +70,16 @@ _ROWS: list[ErrorRow] = [
         "The code_challenge parameter length must be between 43 and 128",
         envelope=Envelope.CONSENT_PAGE,
     ),
+    # Not in the seed table: Fitbit never required PKCE. Shown only in strict mode (P7, PKCE required for Client
+    # apps); the wording follows Fitbit's own "Missing <parameter> parameter value" rows, see docs/oauth.md.
+    ErrorRow(
+        "authorize_code_challenge_missing",
+        400,
+        "invalid_request",
+        "Missing code_challenge parameter value",
+        "Client applications must send a PKCE code_challenge (S256) when the server runs in OAuth strict mode.",
+        Envelope.CONSENT_PAGE,
+    ),
     ErrorRow(
         "authorize_code_challenge_method",
         400,

@@ -3,6 +3,9 @@ codes, the implicit grant, and the redirects back to the client. Framework-neutr
 
 Check order (the first failure is shown on the page, never redirected): client_id → redirect_uri → response_type →
 scope → code_challenge_method → code_challenge.
+
+Strict mode (`Settings.oauth_strict`, RFC 9700 instead of Fitbit) adds three refusals at the same steps: no implicit
+grant for any app type (A8), no `plain` PKCE (P2), and a PKCE challenge required from Client apps (P7).
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ _REPEAT_ROWS = {
     "code_challenge": "authorize_code_challenge_invalid",
 }
 ALLOWED_RESPONSE_TYPES = {"server": ("code",), "client": ("code", "token"), "personal": ("code", "token")}
+# The checklist's public clients (anchors P7): in strict mode they must send a PKCE challenge (RFC 9700 §2.1.1).
+PKCE_REQUIRED_IN_STRICT = ("client",)
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ def implicit_lifetime(value: str | None) -> int:
     return seconds if seconds in IMPLICIT_LIFETIMES else IMPLICIT_DEFAULT_LIFETIME
 
 
-def validate(apps: AppRepository, pairs: list[tuple[str, str]]) -> AuthorizeRequest:
+def validate(apps: AppRepository, pairs: list[tuple[str, str]], *, strict: bool = False) -> AuthorizeRequest:
     values, repeated = first_values(pairs)
 
     def param(name: str) -> str | None:
@@ -109,8 +114,8 @@ def validate(apps: AppRepository, pairs: list[tuple[str, str]]) -> AuthorizeRequ
     response_type = param("response_type")
     if response_type is None:
         raise FitbitError("authorize_response_type_missing")
-    if response_type not in ("code", "token"):
-        raise FitbitError("authorize_response_type_invalid")
+    if response_type not in ("code", "token") or (strict and response_type == "token"):
+        raise FitbitError("authorize_response_type_invalid")  # strict: implicit unsupported (RFC 9700 §2.1.2)
     if response_type not in ALLOWED_RESPONSE_TYPES[app.app_type]:
         raise FitbitError("authorize_response_type_unauthorized")
 
@@ -122,7 +127,11 @@ def validate(apps: AppRepository, pairs: list[tuple[str, str]]) -> AuthorizeRequ
     if unknown:
         raise FitbitError("authorize_scope_invalid", scope=" ".join(unknown))
 
-    challenge, method = pkce.check_challenge(param("code_challenge"), param("code_challenge_method"))
+    challenge, method = pkce.check_challenge(
+        param("code_challenge"), param("code_challenge_method"), strict=strict
+    )
+    if strict and challenge is None and app.app_type in PKCE_REQUIRED_IN_STRICT:
+        raise FitbitError("authorize_code_challenge_missing")
     return AuthorizeRequest(
         app=app,
         raw={name: values[name] for name in FIELDS if values.get(name)} | {"scope": scope_raw},

@@ -36,7 +36,7 @@ def show(services: Services, pairs: list[tuple[str, str]], cookie_nonce: str | N
     """GET: validate the request and render the sign-in + consent form (or the error on the page, never a
     redirect)."""
     try:
-        req = authorize.validate(services.store.apps, pairs)
+        req = authorize.validate(services.store.apps, pairs, strict=services.settings.oauth_strict)
     except FitbitError as error:
         return _error(error)
     nonce = _nonce(cookie_nonce)
@@ -51,7 +51,7 @@ def submit(services: Services, form: list[tuple[str, str]], cookie_nonce: str | 
     carried = [(name, values[name]) for name in authorize.FIELDS if name != "scope" and values.get(name)]
     carried.append(("scope", values.get("requested_scope", "")))
     try:
-        req = authorize.validate(services.store.apps, carried)
+        req = authorize.validate(services.store.apps, carried, strict=services.settings.oauth_strict)
     except FitbitError as error:
         return _error(error)
     key = services.signing_key

@@ -1,7 +1,8 @@
 """PKCE (RFC 7636): challenge checks at /authorize and verifier checks at the token endpoint.
 
 `plain` is accepted as well as `S256` (Fitbit's authorize page documents "Default: plain"); see
-docs/oauth.md. Anything else is the catalogue's "Unsupported code_challenge_method".
+docs/oauth.md. Anything else is the catalogue's "Unsupported code_challenge_method". In strict mode `plain` is
+unsupported too (RFC 9700 §2.1.1), and so is a challenge without a method, which means `plain`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from fitbit_local.errors import FitbitError
 
 METHODS = ("S256", "plain")
+STRICT_METHODS = ("S256",)
 _UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*")
 
 
@@ -21,12 +23,16 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
 
 
-def check_challenge(challenge: str | None, method: str | None) -> tuple[str | None, str | None]:
+def check_challenge(
+    challenge: str | None, method: str | None, *, strict: bool = False
+) -> tuple[str | None, str | None]:
     """The (challenge, method) to store for an authorize request; raises the consent-page rows."""
-    if method is not None and method not in METHODS:
+    if method is not None and method not in (STRICT_METHODS if strict else METHODS):
         raise FitbitError("authorize_code_challenge_method")
     if challenge is None:
         return None, None
+    if strict and method is None:  # the default method is plain
+        raise FitbitError("authorize_code_challenge_method")
     if not _UNRESERVED.fullmatch(challenge):
         raise FitbitError("authorize_code_challenge_invalid")
     if not 43 <= len(challenge) <= 128:

@@ -10,6 +10,11 @@
   taken over after ROTATION_STALE seconds.
 * The grant's scopes are kept; `expires_in` is accepted but only 28800 exists for this flow [DOC refresh-token].
 * Access tokens issued before the refresh stay valid until they expire (Fitbit allowed several).
+
+Strict mode (`Settings.oauth_strict`, RFC 9700 §4.14.2) never hands the same pair to a second request: a used
+token presented again inside the replay window, or while its rotation is under way, is `refresh_token_invalid`
+(so among concurrent identical refreshes exactly one wins, anchors R4); presented after the window has closed, it
+also revokes the whole grant (R3), because either the client or an attacker holds a copy of a spent token.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from sqlalchemy import insert, select, update
 from fitbit_local.errors import FitbitError
 from fitbit_local.ids import new_refresh_token, token_hash
 from fitbit_local.oauth.params import OAuthParams
+from fitbit_local.oauth.revocation import revoke_grant
 from fitbit_local.oauth.tokens import CODE_FLOW_LIFETIME, close_replay_window, issue_tokens
 from fitbit_local.services import Services
 from fitbit_local.store.apps import App
@@ -58,10 +64,21 @@ def unseal(old_token: str, sealed: bytes) -> dict[str, object] | None:
     return body if isinstance(body, dict) else None
 
 
+def _in_replay_window(row, now: float) -> bool:
+    return row.status == "rotated" and row.replay_sealed is not None and (row.replay_until or 0) > now
+
+
 def _replay(row, token: str, now: float) -> dict[str, object] | None:
-    if row.status == "rotated" and row.replay_sealed is not None and (row.replay_until or 0) > now:
-        return unseal(token, row.replay_sealed)
-    return None
+    return unseal(token, row.replay_sealed) if _in_replay_window(row, now) else None
+
+
+def _strict_reuse(services: Services, row, token: str, now: float) -> FitbitError:
+    """Strict mode, a rotated token presented again: refused; once its replay window has closed, the grant goes
+    too. A token retired without being used (a new consent, /oauth2/recover) has no child and revokes nothing."""
+    if row.child_hash is not None and not _in_replay_window(row, now):
+        with services.store.engine.begin() as conn:
+            revoke_grant(conn, row.grant_id)
+    return FitbitError("refresh_token_invalid", refresh_token=token)
 
 
 def refresh(services: Services, app: App, params: OAuthParams) -> dict[str, object]:
@@ -75,12 +92,17 @@ def refresh(services: Services, app: App, params: OAuthParams) -> dict[str, obje
         row = conn.execute(select(refresh_tokens).where(refresh_tokens.c.token_hash == digest)).first()
     if row is None or row.client_id != app.client_id:
         raise FitbitError("refresh_token_invalid", refresh_token=token)
+    strict = services.settings.oauth_strict
     if row.status == "rotated":
+        if strict:
+            raise _strict_reuse(services, row, token, now)
         replayed = _replay(row, token, now)
         if replayed is None:
             raise FitbitError("refresh_token_invalid", refresh_token=token)
         return replayed
     if row.status == "rotating" and (row.rotated_at or 0) > now - ROTATION_STALE:
+        if strict:  # another request is rotating this token: it is the one that wins
+            raise FitbitError("refresh_token_invalid", refresh_token=token)
         raise FitbitError("refresh_conflict")
     with engine.begin() as conn:  # compare-and-set: exactly one request rotates this token
         same_start = (
@@ -94,6 +116,8 @@ def refresh(services: Services, app: App, params: OAuthParams) -> dict[str, obje
             .values(status="rotating", rotated_at=now)
         ).rowcount
     if claimed != 1:
+        if strict:  # lost the compare-and-set to a concurrent request with the same token
+            raise FitbitError("refresh_token_invalid", refresh_token=token)
         with engine.connect() as conn:
             again = conn.execute(select(refresh_tokens).where(refresh_tokens.c.token_hash == digest)).first()
         replayed = _replay(again, token, now) if again is not None else None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import orjson
 from sqlalchemy import Engine, insert, select, update
@@ -15,6 +18,47 @@ from fitbit_local.store.sandbox import bump_epoch
 from fitbit_local.store.schema import apps
 
 APP_TYPES = ("server", "client", "personal")
+# Plain http is only for callbacks on the developer's own machine; everything else needs https [anchors A5].
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+# Schemes a browser would run or read locally instead of handing to an app: never a callback.
+_NOT_CALLBACK_SCHEMES = ("javascript", "data", "vbscript", "file", "blob", "about")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def check_redirect_uris(uris: Sequence[str]) -> None:
+    """Fitbit's registration rules for callback URLs (RFC 6749 §3.1.2, RFC 9700 §2.1): absolute, no fragment,
+    https unless the host is loopback; a custom scheme (``myapp://callback``) is fine for native apps."""
+    if not uris:
+        raise ValueError("an app needs at least one redirect URI")
+    for uri in uris:
+        if "#" in uri:
+            raise ValueError(f"a redirect URI must not contain a fragment: {uri}")
+        if any(c.isspace() or not c.isprintable() for c in uri):
+            raise ValueError(f"a redirect URI must not contain spaces or control characters: {uri!r}")
+        # "localhost:8000/cb" would parse as the scheme "localhost": it is a host and port with the scheme left off
+        if not _SCHEME.match(uri) or uri.lower().startswith("localhost:"):
+            raise ValueError(
+                "a redirect URI must be an absolute URI with a scheme "
+                f"(https://…, or http://localhost/… for a local callback): {uri}"
+            )
+        parts = urlsplit(uri)
+        scheme = parts.scheme.lower()
+        if scheme in _NOT_CALLBACK_SCHEMES:
+            raise ValueError(f"a redirect URI must not use the {scheme}: scheme: {uri}")
+        if scheme not in ("http", "https"):
+            if uri[len(scheme) + 1 :] in ("", "//"):
+                raise ValueError(f"a redirect URI needs more than a scheme: {uri}")
+            continue  # a native app's own scheme (Fitbit allowed them for mobile apps)
+        try:
+            host, _port = parts.hostname, parts.port
+        except ValueError as exc:
+            raise ValueError(f"a redirect URI has an invalid host or port: {uri}") from exc
+        if not host:
+            raise ValueError(f"a redirect URI must name a host: {uri}")
+        if scheme == "http" and host not in LOOPBACK_HOSTS:
+            raise ValueError(
+                f"a redirect URI must use https unless its host is localhost, 127.0.0.1 or [::1]: {uri}"
+            )
 
 
 @dataclass(frozen=True)
@@ -72,11 +116,7 @@ class AppRepository:
         """Register an app; returns it with its client secret (shown once, stored only as a hash)."""
         if app_type not in APP_TYPES:
             raise ValueError(f"app type must be one of {', '.join(APP_TYPES)}")
-        if not redirect_uris:
-            raise ValueError("an app needs at least one redirect URI")
-        for uri in redirect_uris:
-            if "#" in uri:
-                raise ValueError(f"a redirect URI must not contain a fragment: {uri}")
+        check_redirect_uris(redirect_uris)
         secret = new_client_secret()
         for _attempt in range(20):
             client_id = new_encoded_id()
@@ -143,6 +183,7 @@ class AppRepository:
         if owner_user_id is not None:
             values["owner_user_id"] = owner_user_id
         if redirect_uris is not None:
+            check_redirect_uris(redirect_uris)
             values["redirect_uris"] = orjson.dumps(list(redirect_uris)).decode()
         if read_only is not None and read_only != current.read_only:
             values["read_only"] = read_only
