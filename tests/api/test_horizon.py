@@ -38,6 +38,9 @@ def test_today_counts_only_completed_minutes(midday: World) -> None:
     intraday = midday.ok("/1/user/-/activities/steps/date/today/1d/1min.json")
     values = [int(p["value"]) for p in intraday["activities-steps-intraday"]["dataset"]]
     assert sum(values) == summary["steps"] and not any(values[NOON_30:])
+    in_bed = int(np.count_nonzero(_stored(midday, "sleep")[:NOON_30]))
+    levels = ("sedentaryMinutes", "lightlyActiveMinutes", "fairlyActiveMinutes", "veryActiveMinutes")
+    assert sum(summary[k] for k in levels) + in_bed == NOON_30  # minutes not yet lived are in no level
     series = midday.ok("/1/user/-/activities/steps/date/today/1d.json")["activities-steps"]
     assert series == [{"dateTime": str(END), "value": str(summary["steps"])}]
 

@@ -130,6 +130,7 @@ class DayFrame:
             bmr_kcal_per_day=float(whole_day.get("calories_bmr") or 0)
             * self.completed_minutes
             / MINUTES_PER_DAY,
+            elapsed_minutes=self.completed_minutes,
         ).to_json()
 
     # --- the request's frame -------------------------------------------------------------------------------

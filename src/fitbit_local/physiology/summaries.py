@@ -128,11 +128,13 @@ def derive_daily_summary(
     resting_hr_fallback: int | None,
     bmr_kcal_per_day: float,
     zone_scheme: ZoneScheme = "azm",
+    elapsed_minutes: int = MINUTES_PER_DAY,
 ) -> DailySummary:
     """Derive every daily value of one local day from its arrays.
 
     resting_hr_fallback is the latest earlier day's resting HR; the zones use the day's own resting HR when the
     arrays yield one, else the fallback, else DEFAULT_RESTING_HR (only the day's own value is reported).
+    elapsed_minutes < 1440 is a day still in progress (today): minutes not yet lived count in no activity level.
     """
     hr = minute_heart_rate(day.heart)
     rhr = resting_heart_rate(hr, day.steps, day.mets, day.sleep)
@@ -154,7 +156,7 @@ def derive_daily_summary(
         for k in range(4)
     )
     azm = azm_totals(zones)
-    levels = activity_minutes(day.mets, day.sleep)
+    levels = activity_minutes(day.mets[:elapsed_minutes], day.sleep[:elapsed_minutes])
     minute_levels = minute_activity_levels(day.mets, day.sleep)
     # Fitbit: "calories burned ... for periods of time when the user was active above sedentary level ...
     # calculated minute by minute ... includes activity burned calories and BMR."
