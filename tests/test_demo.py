@@ -1,5 +1,9 @@
 """`serve --demo`: one app of each type and synthetic users with months of data, created once."""
 
+import shlex
+import shutil
+from pathlib import Path
+
 from fitbit_local.demo import DEMO_DAYS, ensure_demo, print_demo
 from tests.factories import bearer, issue_token
 
@@ -23,6 +27,9 @@ def test_demo_is_created_once_with_months_of_data(services, http, capsys):
     printed = capsys.readouterr().out
     assert "/oauth2/authorize?client_id=" in printed and "code_verifier" in printed
     assert f"tokens issue --data ./demo-data --app {first.apps[0][0].client_id}" in printed
+    command = next(line for line in printed.splitlines() if "tokens issue" in line)
+    executable = shlex.split(command)[0]  # the venv's script, runnable without activating the venv
+    assert Path(executable).is_file() or shutil.which(executable), executable
 
     token = issue_token(services, first.apps[0][0].client_id, first.users[0].id, scopes="activity profile")
     steps = http.get("/1/user/-/activities/steps/date/today/3m.json", headers=bearer(token)).json()[

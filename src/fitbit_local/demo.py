@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import shlex
+import sys
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlencode
 
 from fitbit_local.api.params import local_today
@@ -38,6 +41,12 @@ _USERS = (
     _DemoPerson("demo", "America/New_York", date(1988, 4, 12), "FEMALE", 166.0, 61.5, seed=1),
     _DemoPerson("alex", "Europe/London", date(1979, 9, 3), "MALE", 181.0, 83.0, seed=2),
 )
+
+
+def _command() -> str:
+    """How to run the CLI from here: the script beside this Python (the venv's), else the name on PATH."""
+    beside = Path(sys.executable).with_name("fitbit-local")
+    return shlex.quote(str(beside)) if beside.exists() else "fitbit-local"
 
 
 @dataclass
@@ -132,7 +141,7 @@ def print_demo(demo: Demo, base_url: str, store_option: str) -> None:
         f"  redirect_uri: {DEMO_REDIRECT_URI}",
         "",
         "Or mint a token directly:",
-        f"  fitbit-local tokens issue {store_option} --app {server_app.client_id} --user {demo.users[0].id} "
+        f"  {_command()} tokens issue {store_option} --app {server_app.client_id} --user {demo.users[0].id} "
         f'--scope "{SEED_SCOPES}"',
         "",
     ]
