@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from fitbit_local.errors.catalogue import OAUTH_SUFFIX
+from fitbit_local.oauth.session import SESSION_COOKIE
 
 PASSWORD = "correct horse"
 REDIRECT = "https://client.example/callback"
@@ -104,12 +105,25 @@ def authorize(
     scopes: list[str] | None = None,
     **extra: str,
 ) -> httpx.Response:
+    """Sign in as `username` and allow, as in a private browser window: no sign-in session before (so the form asks
+    for a password even after an earlier flow on the same client) and none left behind. test_session.py covers
+    sessions."""
+    sign_out(http)
     params = {"client_id": client_id, "response_type": response_type, "scope": scope, **extra}
     if redirect_uri is not None:
         params["redirect_uri"] = redirect_uri
     page = open_consent(http, **params)
     assert page.status_code == 200, page.text
-    return submit(http, page, username=username, scopes=scopes)
+    response = submit(http, page, username=username, scopes=scopes)
+    sign_out(http)
+    return response
+
+
+def sign_out(http: httpx.Client) -> None:
+    """Forget the sign-in session, as a fresh browser would."""
+    for cookie in list(http.cookies.jar):
+        if cookie.name == SESSION_COOKIE:
+            http.cookies.jar.clear(cookie.domain, cookie.path, cookie.name)
 
 
 def redirect_params(response: httpx.Response) -> dict[str, str]:

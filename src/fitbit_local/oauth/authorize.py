@@ -6,6 +6,9 @@ scope → code_challenge_method → code_challenge.
 
 Strict mode (`Settings.oauth_strict`, RFC 9700 instead of Fitbit) adds three refusals at the same steps: no implicit
 grant for any app type (A8), no `plain` PKCE (P2), and a PKCE challenge required from Client apps (P7).
+
+`prompt` is a space-separated set of words [DOC authorize]: `login` forces sign-in, `consent` forces the consent
+form, `none` is the default behaviour. Fitbit documented no error for any other word, so unknown words are ignored.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ _REPEAT_ROWS = {
 ALLOWED_RESPONSE_TYPES = {"server": ("code",), "client": ("code", "token"), "personal": ("code", "token")}
 # The checklist's public clients (anchors P7): in strict mode they must send a PKCE challenge (RFC 9700 §2.1.1).
 PKCE_REQUIRED_IN_STRICT = ("client",)
+PROMPT_WORDS = ("none", "login", "consent")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,19 @@ class AuthorizeRequest:
     code_challenge: str | None
     code_challenge_method: str | None
     expires_in: int
+    prompt: frozenset[str] = frozenset()  # the known words of `prompt`
+
+    @property
+    def force_login(self) -> bool:
+        return "login" in self.prompt
+
+    @property
+    def force_consent(self) -> bool:
+        return "consent" in self.prompt
+
+
+def parse_prompt(value: str | None) -> frozenset[str]:
+    return frozenset(word for word in (value or "").split() if word in PROMPT_WORDS)
 
 
 def first_values(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], set[str]]:
@@ -143,6 +160,7 @@ def validate(apps: AppRepository, pairs: list[tuple[str, str]], *, strict: bool 
         code_challenge=challenge if response_type == "code" else None,
         code_challenge_method=method if response_type == "code" else None,
         expires_in=implicit_lifetime(values.get("expires_in")),
+        prompt=parse_prompt(values.get("prompt")),
     )
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from html import escape
+from urllib.parse import quote, urlencode
 
 from fitbit_local.oauth.authorize import FIELDS, AuthorizeRequest
+from fitbit_local.store.users import User
 
 SCOPE_DESCRIPTIONS: dict[str, str] = {  # [SW securityDefinitions.oauth2.scopes]
     "activity": "Activity data and exercise log related features, such as steps, distance, calories burned, "
@@ -49,6 +51,7 @@ SECURITY_HEADERS = {
 }
 SIGN_IN_FAILED = "The email address or password you entered is incorrect."
 FORM_EXPIRED = "Your sign-in form expired or could not be verified. Please sign in again."
+SESSION_ENDED = "You are no longer signed in. Please sign in again."
 
 
 def _page(title: str, body: str) -> str:
@@ -64,7 +67,34 @@ def error_page(message: str) -> str:
     return _page("Authorization error", f'<p class="error" id="error">{escape(message)}</p>')
 
 
-def consent_page(req: AuthorizeRequest, csrf: str, *, notice: str | None = None, username: str = "") -> str:
+def switch_user_url(req: AuthorizeRequest) -> str:
+    """The same authorize request with `prompt=login`: the way to sign in as someone else."""
+    return "/oauth2/authorize?" + urlencode(req.raw | {"prompt": "login"}, quote_via=quote)
+
+
+def _sign_in(username: str, signed_in: User | None, req: AuthorizeRequest) -> str:
+    if signed_in is None:
+        return (
+            '<label>Email or user id <input type="text" name="username" autocomplete="username" '
+            f'value="{escape(username)}"></label>\n'
+            '<label>Password <input type="password" name="password" autocomplete="current-password"></label>\n'
+        )
+    return (
+        f'<input type="hidden" name="signed_in_as" value="{escape(signed_in.id)}">\n'
+        f'<p id="signed-in">Signed in as <b>{escape(signed_in.display_name)}</b> ({escape(signed_in.name)}). '
+        f'<a id="switch-user" href="{escape(switch_user_url(req))}">Not you? Sign in as someone else</a></p>\n'
+    )
+
+
+def consent_page(
+    req: AuthorizeRequest,
+    csrf: str,
+    *,
+    notice: str | None = None,
+    username: str = "",
+    signed_in: User | None = None,
+) -> str:
+    """The consent form; with a sign-in session (`signed_in`) it names the user instead of asking for a password."""
     hidden = "\n".join(
         f'<input type="hidden" name="{name if name != "scope" else "requested_scope"}" '
         f'value="{escape(req.raw.get(name, ""))}">'
@@ -82,9 +112,7 @@ def consent_page(req: AuthorizeRequest, csrf: str, *, notice: str | None = None,
         f"{notice_html}"
         '<form method="post" action="/oauth2/authorize">\n'
         f'<input type="hidden" name="csrf_token" value="{escape(csrf)}">\n{hidden}\n'
-        '<label>Email or user id <input type="text" name="username" autocomplete="username" '
-        f'value="{escape(username)}"></label>\n'
-        '<label>Password <input type="password" name="password" autocomplete="current-password"></label>\n'
+        f"{_sign_in(username, signed_in, req)}"
         f"<fieldset><legend>Allow access to</legend>\n{boxes}\n</fieldset>\n"
         '<button type="submit" name="action" value="allow">Allow</button>'
         '<button type="submit" name="action" value="deny">Deny</button>\n</form>'

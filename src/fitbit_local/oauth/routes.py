@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from fitbit_local.api.pipeline import bearer_token, error_response, json_response
 from fitbit_local.errors import FitbitError, render_consent_message
-from fitbit_local.oauth import consent, revocation, token_endpoint
+from fitbit_local.oauth import consent, revocation, session, token_endpoint
 from fitbit_local.oauth.client_auth import BASIC_CHALLENGE
 from fitbit_local.oauth.consent_page import SECURITY_HEADERS, error_page
 from fitbit_local.oauth.params import MAX_BODY, OAuthParams, read_params
@@ -36,7 +36,7 @@ def _is_https(request: Request) -> bool:
 def _page(request: Request, outcome: consent.Outcome) -> Response:
     response: Response
     if outcome.location is not None:
-        response = RedirectResponse(outcome.location, status_code=303, headers=SECURITY_HEADERS)
+        response = RedirectResponse(outcome.location, status_code=outcome.status, headers=SECURITY_HEADERS)
     else:
         response = HTMLResponse(outcome.html or "", status_code=outcome.status, headers=SECURITY_HEADERS)
     if outcome.nonce is not None:
@@ -48,6 +48,17 @@ def _page(request: Request, outcome: consent.Outcome) -> Response:
             samesite="strict",
             secure=_is_https(request),
         )
+    if outcome.session is not None:
+        # Lax, not Strict: it must come along on the top-level GET navigation from the client's site.
+        response.set_cookie(
+            session.SESSION_COOKIE,
+            outcome.session,
+            max_age=session.SESSION_LIFETIME,
+            path="/oauth2",
+            httponly=True,
+            samesite="lax",
+            secure=_is_https(request),
+        )
     return response
 
 
@@ -55,7 +66,8 @@ def routes(services: Services) -> list[BaseRoute]:
     async def authorize_get(request: Request) -> Response:
         pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         cookie = request.cookies.get(consent.CSRF_COOKIE)
-        return _page(request, await run_in_threadpool(consent.show, services, pairs, cookie))
+        signed_in = request.cookies.get(session.SESSION_COOKIE)
+        return _page(request, await run_in_threadpool(consent.show, services, pairs, cookie, signed_in))
 
     async def authorize_post(request: Request) -> Response:
         try:
@@ -67,7 +79,8 @@ def routes(services: Services) -> list[BaseRoute]:
             message = render_consent_message(FitbitError("request_body_unreadable"))
             return HTMLResponse(error_page(message), status_code=400, headers=SECURITY_HEADERS)
         cookie = request.cookies.get(consent.CSRF_COOKIE)
-        return _page(request, await run_in_threadpool(consent.submit, services, pairs, cookie))
+        signed_in = request.cookies.get(session.SESSION_COOKIE)
+        return _page(request, await run_in_threadpool(consent.submit, services, pairs, cookie, signed_in))
 
     def client_endpoint(logic: Callable[[Services, str, str | None, OAuthParams], dict[str, object]]):
         async def endpoint(request: Request) -> Response:

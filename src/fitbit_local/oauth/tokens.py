@@ -93,6 +93,15 @@ def upsert_grant(conn: Connection, client_id: str, user_id: str, granted: set[st
     )
 
 
+def granted_scopes(engine: Engine, client_id: str, user_id: str) -> frozenset[str] | None:
+    """The scopes the user has granted the app, or None when there is no grant (never granted, or revoked)."""
+    with engine.connect() as conn:
+        scopes = conn.execute(
+            select(grants.c.scopes).where(grants.c.client_id == client_id, grants.c.user_id == user_id)
+        ).scalar()
+    return None if scopes is None else frozenset(scopes.split())
+
+
 def issue_tokens(
     conn: Connection,
     *,
