@@ -45,6 +45,8 @@ def two_uri_app(services):  # type: ignore[no-untyped-def]
 
 
 LONG = "a" * 43
+# a valid code-flow request, which each row below spoils in one way
+CODE_FLOW = {"client_id": "@app", "redirect_uri": REDIRECT, "response_type": "code", "scope": "activity"}
 
 
 @pytest.mark.parametrize(
@@ -108,50 +110,22 @@ LONG = "a" * 43
             "authorize_scope_invalid",
         ),
         (
-            {
-                "client_id": "@app",
-                "redirect_uri": REDIRECT,
-                "response_type": "code",
-                "scope": "activity",
-                "code_challenge": CHALLENGE,
-                "code_challenge_method": "S512",
-            },
+            {**CODE_FLOW, "code_challenge": CHALLENGE, "code_challenge_method": "S512"},
             "invalid_request - Unsupported code_challenge_method",
             "authorize_code_challenge_method",
         ),
         (
-            {
-                "client_id": "@app",
-                "redirect_uri": REDIRECT,
-                "response_type": "code",
-                "scope": "activity",
-                "code_challenge": "short",
-                "code_challenge_method": "S256",
-            },
+            {**CODE_FLOW, "code_challenge": "short", "code_challenge_method": "S256"},
             "invalid_request - The code_challenge parameter length must be between 43 and 128",
             "authorize_code_challenge_length",
         ),
         (
-            {
-                "client_id": "@app",
-                "redirect_uri": REDIRECT,
-                "response_type": "code",
-                "scope": "activity",
-                "code_challenge": "a" * 129,
-                "code_challenge_method": "S256",
-            },
+            {**CODE_FLOW, "code_challenge": "a" * 129, "code_challenge_method": "S256"},
             "invalid_request - The code_challenge parameter length must be between 43 and 128",
             "authorize_code_challenge_length",
         ),
         (
-            {
-                "client_id": "@app",
-                "redirect_uri": REDIRECT,
-                "response_type": "code",
-                "scope": "activity",
-                "code_challenge": LONG + "+/=",
-                "code_challenge_method": "S256",
-            },
+            {**CODE_FLOW, "code_challenge": LONG + "+/=", "code_challenge_method": "S256"},
             "invalid_request - The code_challenge parameter is invalid",
             "authorize_code_challenge_invalid",
         ),
