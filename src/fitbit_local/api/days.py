@@ -27,9 +27,8 @@ from fitbit_local.store.series import SeriesRepository
 from fitbit_local.store.users import User
 
 Summary = dict[str, Any]  # DailySummary.to_json()
-Cache = Callable[
-    [object, Callable[[], Summary]], Summary
-]  # Services.cached: kept until the sandbox epoch moves
+# Services.cached: a value kept until the sandbox epoch moves
+Cache = Callable[[object, Callable[[], Summary]], Summary]
 
 
 def _no_cache(_key: object, load: Callable[[], Summary]) -> Summary:
