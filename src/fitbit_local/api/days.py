@@ -111,21 +111,10 @@ class DayFrame:
     def _today_so_far(self, whole_day: Summary) -> Summary:
         """Today's summary from its completed minutes; BMR calories accrue with the minutes [decisions.md]."""
         arrays = self._local_day(self.today) or DayArrays()  # a day without readings stores no arrays
-        before = self.series.get_summaries(
-            self.user.id, self.today - timedelta(days=7), self.today - timedelta(days=1)
-        )
-        fallback = next(
-            (
-                s["resting_heart_rate"]
-                for _, s in sorted(before.items(), reverse=True)
-                if s.get("resting_heart_rate")
-            ),
-            None,
-        )
         return derive_daily_summary(
             arrays,
             age=self.user.age_on(self.today),
-            resting_hr_fallback=fallback,
+            resting_hr_fallback=self.series.latest_resting_hr(self.user.id, before=self.today),
             bmr_kcal_per_day=float(whole_day.get("calories_bmr") or 0)
             * self.completed_minutes
             / MINUTES_PER_DAY,

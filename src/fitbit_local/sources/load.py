@@ -30,15 +30,7 @@ def store_synthetic_days(store: Store, user: User, *, days: int, end: date, seed
         return 0
     person = person_for(user, seed)
     start = end - timedelta(days=days - 1)
-    earlier = store.series.get_summaries(user.id, start - timedelta(days=7), start - timedelta(days=1))
-    fallback: int | None = next(
-        (
-            int(s["resting_heart_rate"])
-            for _, s in sorted(earlier.items(), reverse=True)
-            if s.get("resting_heart_rate") is not None
-        ),
-        None,
-    )
+    fallback = store.series.latest_resting_hr(user.id, before=start)
     batch: list[tuple[date, object, dict[str, object]]] = []
     stored = 0
     for day, arrays in generate_days(person, start, days, seed):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -106,6 +106,17 @@ class SeriesRepository:
                 _GET_SUMMARIES, {"user_id": user_id, "start": start.isoformat(), "end": end.isoformat()}
             ).all()
         return {row.day: orjson.loads(row.data) for row in rows}
+
+    def latest_resting_hr(self, user_id: str, before: date, *, within_days: int = 7) -> int | None:
+        """The resting heart rate of the latest day before `before` (looking back `within_days`) that has one:
+        the zones' fallback for a day whose own readings yield none."""
+        earlier = self.get_summaries(
+            user_id, before - timedelta(days=within_days), before - timedelta(days=1)
+        )
+        for _, summary in sorted(earlier.items(), reverse=True):
+            if summary.get("resting_heart_rate") is not None:
+                return int(summary["resting_heart_rate"])
+        return None
 
     def day_range(self, user_id: str) -> tuple[date, date] | None:
         with self._engine.connect() as conn:
