@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contextlib import AbstractContextManager
+
 from sqlalchemy import Engine
 
 from fitbit_local.store.apps import AppRepository
+from fitbit_local.store.changes import WriteTransaction, write
 from fitbit_local.store.db import create_db_engine, database_url_for, migrate
 from fitbit_local.store.sandbox import SandboxRepository
 from fitbit_local.store.series import SeriesRepository
@@ -31,6 +34,10 @@ class Store:
         engine = create_db_engine(database_url)
         migrate(engine)
         return cls(engine)
+
+    def write(self) -> AbstractContextManager[WriteTransaction]:
+        """A write transaction through the change seam (store/changes.py)."""
+        return write(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -183,3 +183,18 @@ daily_summaries = Table(
     Column("source", String(16), nullable=False),  # synthetic | takeout | manual
     Column("data", Text, nullable=False),  # JSON of physiology.summaries.DailySummary
 )
+
+# What each write changed, in commit order (store/changes.py): the source of cache invalidation and, later, of
+# subscription notifications.
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(6), nullable=True),
+    Column("client_id", String(6), nullable=True),
+    Column("collection", String(32), nullable=False),
+    Column("day", String(10), nullable=True),  # the user-local date the change concerns
+    Column("kind", String(8), nullable=False),  # created | updated | deleted
+    Column("recorded_at", Float, nullable=False),  # sandbox clock
+)
+Index("ix_changes_user_day", changes.c.user_id, changes.c.day)
