@@ -18,8 +18,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fitbit_local.api.pipeline import error_response, make_endpoint
+from fitbit_local.api.pipeline import make_endpoint
 from fitbit_local.api.registry import REGISTRY, Endpoint
+from fitbit_local.edge import error_response
 from fitbit_local.errors import FitbitError
 from fitbit_local.services import Services
 

@@ -22,7 +22,6 @@ from starlette.responses import Response
 from fitbit_local.api.activity import heart_rate_zones
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.days import Summary
-from fitbit_local.api.pipeline import JSON_MEDIA_TYPE
 from fitbit_local.api.registry import endpoint
 from fitbit_local.api.timeseries import (
     HEART_DETAILS,
@@ -32,6 +31,7 @@ from fitbit_local.api.timeseries import (
     intraday_span,
     series_days,
 )
+from fitbit_local.edge import JSON_MEDIA_TYPE
 
 HEART_RANGE_MAX_DAYS = 366  # "max range 1 year" [DOC]: a leap year's 366 days fit
 U = "/user/{user_id}/activities/heart/date/{date}"

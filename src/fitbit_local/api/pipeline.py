@@ -9,48 +9,22 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.registry import Endpoint
 from fitbit_local.api.units import unit_system_for
-from fitbit_local.errors import Envelope, FitbitError, render_fitbit_error
+from fitbit_local.edge import bearer_token, error_response, json_response
+from fitbit_local.errors import FitbitError
 from fitbit_local.oauth.tokens import AccessToken
 from fitbit_local.services import Services
 from fitbit_local.store.users import User
 
 log = logging.getLogger("fitbit_local.api")
 
-JSON_MEDIA_TYPE = "application/json;charset=utf-8"
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(body), status_code=status, headers=headers, media_type=JSON_MEDIA_TYPE)
-
-
-def error_response(
-    error: FitbitError, headers: dict[str, str] | None = None, envelope: Envelope | None = None
-) -> Response:
-    out = dict(headers or {})
-    out.update(error.headers)
-    if error.status == 401 and "WWW-Authenticate" not in out:
-        out["WWW-Authenticate"] = 'Bearer realm="api.fitbit.com"'  # [OBS OAuthSwift#422]
-    return json_response(render_fitbit_error(error, envelope=envelope), error.status, out)
-
-
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization")
-    if not header:
-        raise FitbitError("auth_header_required")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        raise FitbitError("auth_token_type_invalid")
-    return value.strip()
 
 
 def resolve_user(services: Services, path_user: str | None, token: AccessToken) -> User:

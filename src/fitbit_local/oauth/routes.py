@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from fitbit_local.api.pipeline import bearer_token, error_response, json_response
+from fitbit_local.edge import bearer_token, error_response, json_response
 from fitbit_local.errors import FitbitError, render_consent_message
 from fitbit_local.oauth import consent, revocation, session, token_endpoint
 from fitbit_local.oauth.client_auth import BASIC_CHALLENGE

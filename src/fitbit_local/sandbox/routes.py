@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from fitbit_local.api.pipeline import json_response
+from fitbit_local.edge import json_response
 from fitbit_local.sandbox import fault_error_key, injectable_errors, parse_duration, parse_instant
 from fitbit_local.services import Services
 

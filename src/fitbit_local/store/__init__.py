@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from contextlib import AbstractContextManager
+from pathlib import Path
 
 from sqlalchemy import Engine
 

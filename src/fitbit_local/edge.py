@@ -1,0 +1,38 @@
+"""The HTTP edge shared by the resource API, the OAuth server and the sandbox admin API: JSON and error responses
+and Bearer parsing. Nothing here knows about endpoint families."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fitbit_local.errors import Envelope, FitbitError, render_fitbit_error
+
+JSON_MEDIA_TYPE = "application/json;charset=utf-8"
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), status_code=status, headers=headers, media_type=JSON_MEDIA_TYPE)
+
+
+def error_response(
+    error: FitbitError, headers: dict[str, str] | None = None, envelope: Envelope | None = None
+) -> Response:
+    out = dict(headers or {})
+    out.update(error.headers)
+    if error.status == 401 and "WWW-Authenticate" not in out:
+        out["WWW-Authenticate"] = 'Bearer realm="api.fitbit.com"'  # [OBS OAuthSwift#422]
+    return json_response(render_fitbit_error(error, envelope=envelope), error.status, out)
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization")
+    if not header:
+        raise FitbitError("auth_header_required")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise FitbitError("auth_token_type_invalid")
+    return value.strip()
