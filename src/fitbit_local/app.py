@@ -5,68 +5,38 @@ seed's 500 body)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import MutableMapping
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.convertors import CONVERTOR_TYPES, Convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from fitbit_local.api.families import endpoint_rows
+from fitbit_local.api.openapi import openapi_document
 from fitbit_local.api.pipeline import make_endpoint
-from fitbit_local.api.registry import REGISTRY, Endpoint
-from fitbit_local.edge import error_response
+from fitbit_local.edge import error_response, json_response
 from fitbit_local.errors import FitbitError
 from fitbit_local.services import Services
 
 log = logging.getLogger("fitbit_local")
 
-# Modules whose import registers endpoint rows; a family added later is one more name here.
-ENDPOINT_FAMILIES = (
-    "fitbit_local.api.user",
-    "fitbit_local.api.heart",
-    "fitbit_local.api.azm",
-    "fitbit_local.api.activity",
-)
 
-
-class ApiVersionConvertor(Convertor[str]):
-    regex = r"1(?:\.[12])?"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-CONVERTOR_TYPES.setdefault("apiversion", ApiVersionConvertor())
-
-
-def endpoint_rows() -> list[Endpoint]:
-    """Every registry row, family by family in ENDPOINT_FAMILIES order (then as each module registers them), so
-    routing and the generated docs never depend on which module some caller happened to import first."""
-    for module in ENDPOINT_FAMILIES:
-        importlib.import_module(module)
-    families = {module: i for i, module in enumerate(ENDPOINT_FAMILIES)}
-    return sorted(REGISTRY, key=lambda row: families.get(row.handler.__module__, len(families)))
+async def openapi_json(request: Request) -> Response:
+    """The served API as OpenAPI 3.1, generated from the registry rows (no token needed)."""
+    return json_response(openapi_document())
 
 
 def resource_routes(services: Services) -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for row in endpoint_rows():
         endpoint = make_endpoint(row, services)
-        for path in row.paths:
-            routes.append(
-                Route(
-                    "/{version:apiversion}" + path, endpoint, methods=[row.method], name=f"{row.name}:{path}"
-                )
-            )
+        for path in row.route_paths():
+            routes.append(Route(path, endpoint, methods=[row.method], name=f"{row.name}:{path}"))
     return routes
 
 
@@ -140,6 +110,7 @@ def create_app(services: Services) -> Starlette:
     from fitbit_local.sandbox import routes as sandbox_routes
 
     routes: list[BaseRoute] = [*oauth_routes.routes(services), *sandbox_routes.routes(services)]
+    routes.append(Route("/openapi.json", openapi_json, methods=["GET"], name="openapi"))
     routes.extend(resource_routes(services))
     app = Starlette(
         routes=routes,

@@ -3,13 +3,16 @@ and Bearer parsing. Nothing here knows about endpoint families."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
 from fitbit_local.errors import Envelope, FitbitError, render_fitbit_error
+
+if TYPE_CHECKING:
+    from fitbit_local.services import Services
 
 JSON_MEDIA_TYPE = "application/json;charset=utf-8"
 
@@ -36,3 +39,31 @@ def bearer_token(request: Request) -> str:
     if scheme.lower() != "bearer" or not value.strip():
         raise FitbitError("auth_token_type_invalid")
     return value.strip()
+
+
+def raise_injected_fault(services: Services, path: str, client_id: str | None, user_id: str | None) -> None:
+    """Raise the first injected fault (sandbox) matching this request, with the headers its real counterpart
+    carried: a 429 has ``Retry-After`` and the rate-limit headers (python-fitbit reads ``Retry-After``
+    unconditionally), a 503 ``Retry-After``."""
+    fault = services.matching_fault(path, client_id, user_id)
+    if fault is None:
+        return
+    error = FitbitError(fault.error_key)
+    if error.status == 429:
+        reset = seconds_to_next_hour(services.clock.now())
+        limit = str(services.rate_limiter.limit or 150)
+        error.headers.update(
+            {
+                "Retry-After": str(reset),
+                "Fitbit-Rate-Limit-Limit": limit,
+                "Fitbit-Rate-Limit-Remaining": "0",
+                "Fitbit-Rate-Limit-Reset": str(reset),
+            }
+        )
+    elif error.status == 503:
+        error.headers["Retry-After"] = "60"
+    raise error
+
+
+def seconds_to_next_hour(now: float) -> int:
+    return 3600 - int(now) % 3600

@@ -31,22 +31,28 @@ def errors_markdown() -> str:
 
 
 def endpoints_markdown() -> str:
-    from fitbit_local.app import endpoint_rows
+    from fitbit_local.api.families import endpoint_rows
 
     lines = [
         "# Endpoints",
         "",
-        "Generated from the endpoint registry (`python -m fitbit_local.reference docs/`). Every path is served under",
-        "`/1`, `/1.1` and `/1.2`; `{user_id}` is `-` or the caller's own encoded id; dates are `yyyy-MM-dd`",
+        "Generated from the endpoint registry (`python -m fitbit_local.reference docs/`); the same rows are served",
+        "as OpenAPI at `/openapi.json`. `{user-id}` is `-` or the caller's own encoded id; dates are `yyyy-MM-dd`",
         "(unpadded accepted) or `today`. Intraday rows need a Personal app (owner's data) or an intraday grant.",
         "",
-        "| Name | Method | Path | Scope | Intraday | Write |",
-        "|---|---|---|---|---|---|",
+        "| Name | Method | Path | Versions | Scope | Periods / detail levels | Max range | Intraday | Write |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in endpoint_rows():
+        limits = ", ".join(row.periods or row.detail_levels) or "—"
+        if row.max_range_days:
+            max_range = f"{row.max_range_days} days"
+        else:
+            max_range = "24 hours" if row.shape.value == "intraday" else "—"
         for path in row.paths:
             lines.append(
-                f"| {row.name} | {row.method} | `{path}` | {row.scope or '—'} | {'yes' if row.intraday else ''} "
+                f"| {row.name} | {row.method} | `{row.doc_path(path)}` | {', '.join(row.versions)} "
+                f"| {row.scope or '—'} | {limits} | {max_range} | {'yes' if row.intraday else ''} "
                 f"| {'yes' if row.write else ''} |"
             )
     return "\n".join(lines) + "\n"

@@ -11,24 +11,28 @@ from typing import Any
 
 import numpy as np
 
+from fitbit_local.api import schemas
 from fitbit_local.api.activity_resources import INTRADAY_RESOURCES, RESOURCES, ActivityResource
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.params import parse_date
-from fitbit_local.api.registry import endpoint
-from fitbit_local.api.timeseries import (
-    ALL_PERIODS,
-    MINUTE_DETAILS,
-    bucket_labels,
-    clock,
-    frame,
-    intraday_span,
-    series_days,
+from fitbit_local.api.days import Summary, frame
+from fitbit_local.api.params import (
+    BASE_DATE,
+    DATE,
+    DETAIL_LEVEL,
+    END_DATE,
+    END_TIME,
+    PERIOD,
+    RESOURCE,
+    START_DATE,
+    START_TIME,
+    TIMEZONE_UTC,
 )
-from fitbit_local.errors import FitbitError
+from fitbit_local.api.registry import PERIODS, Endpoint, Shape
+from fitbit_local.api.spans import bucket_labels, hh_mm_ss
 from fitbit_local.physiology.activity_levels import activity_level
 
-ACTIVITY_RANGE_MAX_DAYS = 1095  # reference §3.3: the Resource Options table
-ZONE_KEYS = ("caloriesOut", "max", "min", "minutes", "name")
+ACTIVITY_RANGE_MAX_DAYS = 1095  # reference §3.3: the Resource Options table, as every client implements it
+MINUTE_DETAILS = ("1min", "5min", "15min")
 
 # Fitbit's default goals until the goals endpoints land (distance: 5 miles = 8.05 km) [DOC example].
 DEFAULT_GOALS = {
@@ -44,7 +48,7 @@ TS = "/{resource:activityresource}/date/{date}"
 TRACKER = "/tracker/{resource}/date/{date}"
 
 
-def heart_rate_zones(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def heart_rate_zones_json(summary: Summary) -> list[dict[str, Any]]:
     """The classic four zones: Out of Range, Fat Burn, Cardio, Peak with shared bounds [reference §4.5]."""
     return [
         {
@@ -58,21 +62,11 @@ def heart_rate_zones(summary: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _resource(ctx: RequestContext, table: dict[str, ActivityResource]) -> ActivityResource:
-    resource = table.get(ctx.path["resource"])
-    if resource is None:
-        raise FitbitError("validation_resource_path")
-    return resource
-
-
 # --- daily summary -------------------------------------------------------------------------------------------
 
 
-@endpoint("getActivitiesByDate", "GET", U + "/date/{date}.json", scope="activity")
 def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
-    day = parse_date(ctx.path["date"], today=ctx.today)
-    days = frame(ctx)
-    s = days.summary(day)
+    s = frame(ctx).summary(ctx.day)
     units = ctx.units
     sedentary, lightly, moderately, very = s["distance_by_level_km"]
     split = {
@@ -100,7 +94,7 @@ def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
         "elevation": round(units.elevation(s["elevation_m"]), 2),
         "fairlyActiveMinutes": s["fairly_active_minutes"],
         "floors": s["floors"],
-        "heartRateZones": heart_rate_zones(s),
+        "heartRateZones": heart_rate_zones_json(s),
         "lightlyActiveMinutes": s["lightly_active_minutes"],
         "marginalCalories": marginal,
         "sedentaryMinutes": s["sedentary_minutes"],
@@ -125,71 +119,49 @@ def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
 
 def activity_time_series(ctx: RequestContext) -> dict[str, Any]:
     """Every resource, by period or by range, tracker or all-sources: one string value per day, zero-filled."""
-    resource = _resource(ctx, RESOURCES)
-    days = series_days(ctx, periods=ctx.endpoint.options["periods"], max_days=ACTIVITY_RANGE_MAX_DAYS)
-    summaries = frame(ctx).summaries(days)
-    key = ("activities-tracker-" if ctx.endpoint.options["tracker"] else "activities-") + resource.name
+    resource: ActivityResource = ctx.args["resource"]
+    summaries = frame(ctx).summaries(ctx.days)
+    key = ctx.endpoint.options["key_prefix"] + resource.name
     return {
         key: [
-            {"dateTime": d.isoformat(), "value": resource.daily_value(summaries[d], ctx.units)} for d in days
+            {"dateTime": d.isoformat(), "value": resource.daily_value(summaries[d], ctx.units)}
+            for d in ctx.days
         ]
     }
-
-
-for _tracker, _prefix, _suffix in ((False, TS, ""), (True, TRACKER, "Tracker")):
-    endpoint(
-        f"getActivities{_suffix}ResourceByDatePeriod",
-        "GET",
-        U + _prefix + "/{period:tsperiod}.json",
-        scope="activity",
-        tracker=_tracker,
-        periods=ALL_PERIODS,
-    )(activity_time_series)
-    endpoint(
-        f"getActivities{_suffix}ResourceByDateRange",
-        "GET",
-        U + _prefix + "/{end_date}.json",
-        scope="activity",
-        tracker=_tracker,
-        periods=ALL_PERIODS,
-    )(activity_time_series)
 
 
 # --- intraday ----------------------------------------------------------------------------------------------------
 
 
 def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
-    resource = _resource(ctx, INTRADAY_RESOURCES)
-    span = intraday_span(ctx, details=MINUTE_DETAILS, max_days=None)
+    resource: ActivityResource = ctx.args["resource"]
+    span = ctx.intraday_span
     days = frame(ctx)
     n = span.bucket_minutes
     summary_rows: list[dict[str, str]] = []
     dataset: list[dict[str, Any]] = []
     for window in span:
         arrays = days.arrays(window.day)
-        minutes = None
-        if arrays is not None and hasattr(arrays, resource.array or ""):
-            minutes = getattr(arrays, resource.array or "").astype(np.float64)
         lo, hi = window.first_minute, window.last_minute + 1
         inside = np.zeros(1440, dtype=np.float64)
-        if minutes is not None:
-            inside[lo:hi] = minutes[lo:hi]
+        if arrays is not None and resource.array is not None:
+            inside[lo:hi] = getattr(arrays, resource.array)[lo:hi]
         summary_rows.append(
             {"dateTime": window.day.isoformat(), "value": resource.window_total(inside[lo:hi], ctx.units)}
         )
         labels = bucket_labels(window, n)
-        sums = inside.reshape(-1, n).sum(axis=1)[[m // n for m in labels]]
-        values = resource.intraday_values(sums, ctx.units)
-        if resource.name == "calories":
+        buckets = [m // n for m in labels]
+        values = resource.intraday_values(inside.reshape(-1, n).sum(axis=1)[buckets], ctx.units)
+        if resource.dataset_levels:
             mets = arrays.mets if arrays is not None else np.zeros(1440, dtype=np.float32)
-            mets_b = mets.astype(np.float64).reshape(-1, n).mean(axis=1)[[m // n for m in labels]]
-            level_b = activity_level(mets).reshape(-1, n).max(axis=1)[[m // n for m in labels]]
+            mets_b = mets.astype(np.float64).reshape(-1, n).mean(axis=1)[buckets]
+            level_b = activity_level(mets).reshape(-1, n).max(axis=1)[buckets]
             dataset += [
-                {"level": int(lv), "mets": int(round(me * 10)), "time": clock(m), "value": v}
+                {"level": int(lv), "mets": int(round(me * 10)), "time": hh_mm_ss(m), "value": v}
                 for m, v, lv, me in zip(labels, values, level_b.tolist(), mets_b.tolist(), strict=True)
             ]
         else:
-            dataset += [{"time": clock(m), "value": v} for m, v in zip(labels, values, strict=True)]
+            dataset += [{"time": hh_mm_ss(m), "value": v} for m, v in zip(labels, values, strict=True)]
     key = "activities-" + resource.name
     intraday = {
         "dataset": dataset,
@@ -199,20 +171,149 @@ def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
     return {key: summary_rows, key + "-intraday": intraday}
 
 
-endpoint(
-    "getActivitiesResourceByDateIntraday",
-    "GET",
-    U + TS + "/1d/{detail}.json",
-    U + TS + "/1d/{detail}/time/{start_time}/{end_time}.json",
-    U + TS + "/1d/time/{start_time}/{end_time}.json",  # Fitbit.NET's legacy form: no detail level → 1min
-    scope="activity",
-    intraday=True,
-)(activity_intraday)
-endpoint(
-    "getActivitiesResourceByIntervalIntraday",
-    "GET",
-    U + TS + "/{end_date}/{detail}.json",
-    U + TS + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
-    scope="activity",
-    intraday=True,
-)(activity_intraday)
+# --- rows ----------------------------------------------------------------------------------------------------------
+
+_DISTANCE = schemas.obj({"activity": schemas.STRING, "distance": schemas.NUMBER})
+DAILY_SUMMARY_SCHEMA = schemas.obj(
+    {
+        "activities": schemas.array({"type": "object"}),
+        "goals": schemas.obj(
+            {
+                "activeMinutes": schemas.INTEGER,
+                "caloriesOut": schemas.INTEGER,
+                "distance": schemas.NUMBER,
+                "floors": schemas.INTEGER,
+                "steps": schemas.INTEGER,
+            }
+        ),
+        "summary": schemas.obj(
+            {
+                "activeScore": schemas.INTEGER,
+                "activityCalories": schemas.INTEGER,
+                "caloriesBMR": schemas.INTEGER,
+                "caloriesOut": schemas.INTEGER,
+                "caloriesOutUnestimated": schemas.INTEGER,
+                "distances": schemas.array(_DISTANCE),
+                "elevation": schemas.NUMBER,
+                "fairlyActiveMinutes": schemas.INTEGER,
+                "floors": schemas.INTEGER,
+                "heartRateZones": schemas.array(schemas.HEART_RATE_ZONE),
+                "lightlyActiveMinutes": schemas.INTEGER,
+                "marginalCalories": schemas.INTEGER,
+                "sedentaryMinutes": schemas.INTEGER,
+                "steps": schemas.INTEGER,
+                "useEstimation": schemas.BOOLEAN,
+                "veryActiveMinutes": schemas.INTEGER,
+            },
+            {"restingHeartRate": schemas.INTEGER},
+        ),
+    }
+)
+_RESOURCE_NAMES = "(" + "|".join(RESOURCES) + ")"
+_INTRADAY_NAMES = "(" + "|".join(INTRADAY_RESOURCES) + ")"
+_INTRADAY_POINT = {
+    "anyOf": [
+        schemas.obj({"time": schemas.TIME, "value": schemas.NUMBER}),
+        schemas.obj(
+            {"level": schemas.INTEGER, "mets": schemas.INTEGER, "time": schemas.TIME, "value": schemas.NUMBER}
+        ),
+    ]
+}
+INTRADAY_SCHEMA = schemas.keys_matching(
+    {
+        f"^activities-{_INTRADAY_NAMES}$": schemas.day_values(schemas.NUMBER_STRING),
+        f"^activities-{_INTRADAY_NAMES}-intraday$": schemas.intraday_dataset(_INTRADAY_POINT),
+    },
+    2,
+)
+
+
+def _time_series_rows(name: str, prefix: str, key_prefix: str, summary: str) -> tuple[Endpoint, ...]:
+    response = schemas.one_key(f"^{key_prefix}{_RESOURCE_NAMES}$", schemas.day_values(schemas.NUMBER_STRING))
+    common: dict[str, Any] = {
+        "scope": "activity",
+        "response": response,
+        "shape": Shape.SERIES,
+        "max_range_days": ACTIVITY_RANGE_MAX_DAYS,
+        "resources": RESOURCES,
+        "query": (TIMEZONE_UTC,),
+        "options": {"key_prefix": key_prefix},
+    }
+    return (
+        Endpoint(
+            f"getActivities{name}ByDatePeriod",
+            "GET",
+            (U + prefix + "/{period:tsperiod}.json",),
+            activity_time_series,
+            summary=f"{summary} by Date",
+            path_params=(RESOURCE, BASE_DATE, PERIOD),
+            periods=PERIODS,
+            **common,
+        ),
+        Endpoint(
+            f"getActivities{name}ByDateRange",
+            "GET",
+            (U + prefix + "/{end_date}.json",),
+            activity_time_series,
+            summary=f"{summary} by Date Range",
+            path_params=(RESOURCE, START_DATE, END_DATE),
+            **common,
+        ),
+    )
+
+
+_INTRADAY: dict[str, Any] = {
+    "scope": "activity",
+    "response": INTRADAY_SCHEMA,
+    "shape": Shape.INTRADAY,
+    "detail_levels": MINUTE_DETAILS,
+    "max_range_days": None,  # 24 hours [DOC]
+    "resources": INTRADAY_RESOURCES,
+    "query": (TIMEZONE_UTC,),
+    "intraday": True,
+}
+
+ROWS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "getActivitiesByDate",
+        "GET",
+        (U + "/date/{date}.json",),
+        get_daily_summary,
+        scope="activity",
+        response=DAILY_SUMMARY_SCHEMA,
+        summary="Get Daily Activity Summary",
+        path_params=(DATE,),
+        query=(TIMEZONE_UTC,),
+    ),
+    *_time_series_rows("Resource", TS, "activities-", "Get Activity Time Series"),
+    *_time_series_rows(
+        "TrackerResource", TRACKER, "activities-tracker-", "Get Tracker-only Activity Time Series"
+    ),
+    Endpoint(
+        "getActivitiesResourceByDateIntraday",
+        "GET",
+        (
+            U + TS + "/1d/{detail}.json",
+            U + TS + "/1d/{detail}/time/{start_time}/{end_time}.json",
+            U
+            + TS
+            + "/1d/time/{start_time}/{end_time}.json",  # Fitbit.NET's legacy form: no detail level → 1min
+        ),
+        activity_intraday,
+        summary="Get Activity Intraday by Date",
+        path_params=(RESOURCE, DATE, DETAIL_LEVEL, START_TIME, END_TIME),
+        **_INTRADAY,
+    ),
+    Endpoint(
+        "getActivitiesResourceByIntervalIntraday",
+        "GET",
+        (
+            U + TS + "/{end_date}/{detail}.json",
+            U + TS + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
+        ),
+        activity_intraday,
+        summary="Get Activity Intraday by Interval",
+        path_params=(RESOURCE, START_DATE, END_DATE, DETAIL_LEVEL, START_TIME, END_TIME),
+        **_INTRADAY,
+    ),
+)

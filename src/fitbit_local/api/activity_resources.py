@@ -23,7 +23,9 @@ class ActivityResource:
     name: str  # the path word and the key suffix: activities-<name>
     summary_field: str | None  # DailySummary field; None: no data source yet (swimming strokes)
     kind: str  # "count" (integer), "calories" (kcal, integer daily), "distance" (km), "elevation" (m)
-    array: str | None = None  # minute array for intraday; None: not an intraday resource
+    intraday: bool = False  # served by the intraday rows
+    array: str | None = None  # the DayArrays minute series behind the intraday dataset; None: no source yet
+    dataset_levels: bool = False  # intraday points also carry the minute's activity level and METs [DOC §4.3]
 
     def convert(self, value: float, units: UnitSystem) -> float:
         if self.kind == "distance":
@@ -63,19 +65,19 @@ RESOURCES: dict[str, ActivityResource] = {
     r.name: r
     for r in (
         ActivityResource("activityCalories", "activity_calories", "count"),
-        ActivityResource("calories", "calories_out", "calories", "calories"),
+        ActivityResource("calories", "calories_out", "calories", True, "calories", dataset_levels=True),
         ActivityResource("caloriesBMR", "calories_bmr", "count"),
-        ActivityResource("distance", "distance_km", "distance", "distance"),
-        ActivityResource("elevation", "elevation_m", "elevation", "elevation"),
-        ActivityResource("floors", "floors", "count", "floors"),
+        ActivityResource("distance", "distance_km", "distance", True, "distance"),
+        ActivityResource("elevation", "elevation_m", "elevation", True, "elevation"),
+        ActivityResource("floors", "floors", "count", True, "floors"),
         ActivityResource("minutesSedentary", "sedentary_minutes", "count"),
         ActivityResource("minutesLightlyActive", "lightly_active_minutes", "count"),
         ActivityResource("minutesFairlyActive", "fairly_active_minutes", "count"),
         ActivityResource("minutesVeryActive", "very_active_minutes", "count"),
-        ActivityResource("steps", "steps", "count", "steps"),
+        ActivityResource("steps", "steps", "count", True, "steps"),
         # No source records strokes yet: zero-filled, as Fitbit answered for users without a swim-tracking device.
-        ActivityResource("swimming-strokes", None, "count", "swimming-strokes"),
+        ActivityResource("swimming-strokes", None, "count", True),
     )
 }
 
-INTRADAY_RESOURCES = {name: r for name, r in RESOURCES.items() if r.array is not None}
+INTRADAY_RESOURCES = {name: r for name, r in RESOURCES.items() if r.intraday}

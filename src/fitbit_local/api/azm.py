@@ -14,20 +14,27 @@ from typing import Any
 
 import numpy as np
 
+from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import Summary
-from fitbit_local.api.registry import endpoint
-from fitbit_local.api.timeseries import (
-    DOC_PERIODS,
-    MINUTE_DETAILS,
-    frame,
-    intraday_span,
-    iso_minute,
-    series_days,
+from fitbit_local.api.days import Summary, frame
+from fitbit_local.api.params import (
+    BASE_DATE,
+    DATE,
+    DETAIL_LEVEL,
+    END_DATE,
+    END_TIME,
+    PERIOD,
+    START_DATE,
+    START_TIME,
+    TIMEZONE_UTC,
 )
+from fitbit_local.api.registry import Endpoint, Shape
+from fitbit_local.api.spans import iso_minute
 from fitbit_local.physiology.azm import azm_buckets
 from fitbit_local.physiology.day import NO_ZONE
 
+AZM_PERIODS = ("1d", "7d", "30d", "1w", "1m", "3m", "6m", "1y")  # the doc page's list: no "max"
+MINUTE_DETAILS = ("1min", "5min", "15min")
 AZM_RANGE_MAX_DAYS = 1095  # reference §3.5
 AZM_INTRADAY_MAX_DAYS = 31  # lenient: the list shape carries a date per day (docs/decisions.md)
 U = "/user/{user_id}/activities/active-zone-minutes/date/{date}"
@@ -45,24 +52,19 @@ def azm_value(summary: Summary) -> dict[str, int]:
 
 def azm_time_series(ctx: RequestContext) -> dict[str, Any]:
     """Days without AZM are left out of the list (docs/decisions.md)."""
-    days = series_days(ctx, periods=DOC_PERIODS, max_days=AZM_RANGE_MAX_DAYS)
-    summaries = frame(ctx).summaries(days)
+    summaries = frame(ctx).summaries(ctx.days)
     return {
         KEY: [
             {"dateTime": d.isoformat(), "value": azm_value(summaries[d])}
-            for d in days
+            for d in ctx.days
             if summaries[d]["azm_total"]
         ]
     }
 
 
-endpoint("getAzmByDatePeriod", "GET", U + "/{period:tsperiod}.json", scope="activity")(azm_time_series)
-endpoint("getAzmByDateRange", "GET", U + "/{end_date}.json", scope="activity")(azm_time_series)
-
-
 def azm_intraday(ctx: RequestContext) -> dict[str, Any]:
-    span = intraday_span(ctx, details=MINUTE_DETAILS, max_days=AZM_INTRADAY_MAX_DAYS)
-    summaries = frame(ctx).summaries([w.day for w in span])
+    span = ctx.intraday_span
+    summaries = frame(ctx).summaries(span.days)
     out = []
     for window in span:
         zones = np.frombuffer(base64.b64decode(summaries[window.day]["minute_zones"]), dtype=np.uint8).copy()
@@ -76,20 +78,99 @@ def azm_intraday(ctx: RequestContext) -> dict[str, Any]:
     return {KEY + "-intraday": out}
 
 
-endpoint(
-    "getAzmByDateIntraday",
-    "GET",
-    U + "/1d/{detail}.json",
-    U + "/1d/{detail}/time/{start_time}/{end_time}.json",
-    U + "/1d/time/{start_time}/{end_time}.json",
-    scope="activity",
-    intraday=True,
-)(azm_intraday)
-endpoint(
-    "getAzmByIntervalIntraday",
-    "GET",
-    U + "/{end_date}/{detail}.json",
-    U + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
-    scope="activity",
-    intraday=True,
-)(azm_intraday)
+_AZM_VALUE = schemas.obj(
+    {
+        "activeZoneMinutes": schemas.INTEGER,
+        "fatBurnActiveZoneMinutes": schemas.INTEGER,
+        "cardioActiveZoneMinutes": schemas.INTEGER,
+        "peakActiveZoneMinutes": schemas.INTEGER,
+    }
+)
+_AZM_MINUTE_VALUE = schemas.obj(
+    {"activeZoneMinutes": schemas.INTEGER},
+    {
+        "fatBurnActiveZoneMinutes": schemas.INTEGER,
+        "cardioActiveZoneMinutes": schemas.INTEGER,
+        "peakActiveZoneMinutes": schemas.INTEGER,
+    },
+)
+TIME_SERIES_SCHEMA = schemas.obj({KEY: schemas.day_values(_AZM_VALUE)})
+INTRADAY_SCHEMA = schemas.obj(
+    {
+        KEY + "-intraday": schemas.array(
+            schemas.obj(
+                {
+                    "dateTime": schemas.DATE,
+                    "minutes": schemas.array(
+                        schemas.obj({"minute": schemas.DATE_TIME, "value": _AZM_MINUTE_VALUE})
+                    ),
+                }
+            )
+        )
+    }
+)
+_TIME_SERIES: dict[str, Any] = {
+    "scope": "activity",
+    "response": TIME_SERIES_SCHEMA,
+    "shape": Shape.SERIES,
+    "max_range_days": AZM_RANGE_MAX_DAYS,
+    "query": (TIMEZONE_UTC,),
+}
+_INTRADAY: dict[str, Any] = {
+    "scope": "activity",
+    "response": INTRADAY_SCHEMA,
+    "shape": Shape.INTRADAY,
+    "detail_levels": MINUTE_DETAILS,
+    "max_range_days": AZM_INTRADAY_MAX_DAYS,
+    "query": (TIMEZONE_UTC,),
+    "intraday": True,
+}
+
+ROWS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "getAzmByDatePeriod",
+        "GET",
+        (U + "/{period:tsperiod}.json",),
+        azm_time_series,
+        summary="Get AZM Time Series by Date",
+        path_params=(BASE_DATE, PERIOD),
+        periods=AZM_PERIODS,
+        **_TIME_SERIES,
+    ),
+    Endpoint(
+        "getAzmByDateRange",
+        "GET",
+        (U + "/{end_date}.json",),
+        azm_time_series,
+        summary="Get AZM Time Series by Interval",
+        path_params=(START_DATE, END_DATE),
+        **_TIME_SERIES,
+    ),
+    Endpoint(
+        "getAzmByDateIntraday",
+        "GET",
+        (
+            U + "/1d/{detail}.json",
+            U + "/1d/{detail}/time/{start_time}/{end_time}.json",
+            U + "/1d/time/{start_time}/{end_time}.json",
+        ),
+        azm_intraday,
+        summary="Get AZM Intraday by Date",
+        path_params=(DATE, DETAIL_LEVEL, START_TIME, END_TIME),
+        **_INTRADAY,
+    ),
+    Endpoint(
+        "getAzmByIntervalIntraday",
+        "GET",
+        (
+            U + "/{end_date}/{detail}.json",
+            U + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
+            # The official Swagger's form, without a detail level (1min), which generated clients build [audit 4]
+            U + "/{end_date}/time/{start_time}/{end_time}.json",
+        ),
+        azm_intraday,
+        summary="Get AZM Intraday by Interval",
+        path_params=(START_DATE, END_DATE, DETAIL_LEVEL, START_TIME, END_TIME),
+        **_INTRADAY,
+    ),
+)

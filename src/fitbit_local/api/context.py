@@ -1,4 +1,5 @@
-"""What a handler gets: the resolved request, after the pipeline has authenticated and authorised it."""
+"""What a handler gets: the request after the pipeline has authenticated and authorised it and parsed every
+parameter its row declares (typed values only: a handler never sees text that could still be bad)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
-from fitbit_local.api.params import local_today
+from fitbit_local.api.spans import IntradaySpan
 from fitbit_local.api.units import UnitSystem
 from fitbit_local.oauth.tokens import AccessToken
 from fitbit_local.store.users import User
@@ -25,25 +26,25 @@ class RequestContext:
     endpoint: Endpoint
     token: AccessToken
     user: User
-    path: dict[str, str]
     units: UnitSystem
     now: float
-    version: str
-    form: dict[str, str] = field(default_factory=dict)  # merged query string and form body (writes)
-    _today: date | None = None
+    today: date  # the user's local date by the sandbox clock
+    args: dict[str, Any] = field(default_factory=dict)  # parsed parameters, by key
+    days: list[date] = field(default_factory=list)  # Shape.SERIES: the days the request covers
+    span: IntradaySpan | None = None  # Shape.INTRADAY: the windows the request covers
 
     @property
-    def query(self) -> Any:
-        return self.request.query_params
+    def day(self) -> date:
+        """The ``{date}`` parameter."""
+        value: date = self.args["date"]
+        return value
 
     @property
-    def today(self) -> date:
-        """The user's local date by the sandbox clock."""
-        if self._today is None:
-            self._today = local_today(self.user.current_timezone, self.now)
-        return self._today
+    def intraday_span(self) -> IntradaySpan:
+        assert self.span is not None, "only intraday rows have a span"
+        return self.span
 
     @property
     def utc_requested(self) -> bool:
         """``?timezone=UTC``, supported by the activity and heart-rate families [DOC application-design]."""
-        return self.request.query_params.get("timezone", "").upper() == "UTC"
+        return bool(self.args.get("timezone", False))

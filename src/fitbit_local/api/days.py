@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -25,6 +25,9 @@ from fitbit_local.physiology.day import MINUTES_PER_DAY, SECONDS_PER_DAY, DayArr
 from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.store.series import SeriesRepository
 from fitbit_local.store.users import User
+
+if TYPE_CHECKING:
+    from fitbit_local.api.context import RequestContext
 
 Summary = dict[str, Any]  # DailySummary.to_json()
 # Services.cached: a value kept until the sandbox epoch moves
@@ -185,3 +188,10 @@ class DayFrame:
             resting_hr_fallback=local.get("resting_heart_rate") or earlier.get("resting_heart_rate"),
             bmr_kcal_per_day=float(local.get("calories_bmr") or earlier.get("calories_bmr") or 0),
         ).to_json()
+
+
+def frame(ctx: RequestContext) -> DayFrame:
+    """The requesting user's days in the frame the request asked for (local, or UTC with ``?timezone=UTC``)."""
+    return DayFrame(
+        ctx.services.store.series, ctx.user, utc=ctx.utc_requested, now=ctx.now, cache=ctx.services.cached
+    )

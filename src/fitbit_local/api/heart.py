@@ -19,42 +19,46 @@ import numpy as np
 import orjson
 from starlette.responses import Response
 
-from fitbit_local.api.activity import heart_rate_zones
+from fitbit_local.api import schemas
+from fitbit_local.api.activity import heart_rate_zones_json
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import Summary
-from fitbit_local.api.registry import endpoint
-from fitbit_local.api.timeseries import (
-    HEART_DETAILS,
-    HEART_PERIODS,
-    DayWindow,
-    frame,
-    intraday_span,
-    series_days,
+from fitbit_local.api.days import Summary, frame
+from fitbit_local.api.params import (
+    BASE_DATE,
+    DATE,
+    DETAIL_LEVEL,
+    END_DATE,
+    END_TIME,
+    PERIOD,
+    START_DATE,
+    START_TIME,
+    TIMEZONE_UTC,
 )
+from fitbit_local.api.registry import Endpoint, Shape
+from fitbit_local.api.spans import DayWindow
 from fitbit_local.edge import JSON_MEDIA_TYPE
 
+HEART_PERIODS = ("1d", "7d", "30d", "1w", "1m")  # only these [DOC get-heartrate-timeseries-by-date]
+HEART_DETAILS = ("1sec", "1min", "5min", "15min")
 HEART_RANGE_MAX_DAYS = 366  # "max range 1 year" [DOC]: a leap year's 366 days fit
 U = "/user/{user_id}/activities/heart/date/{date}"
 _PLACEHOLDER = "\u0000dataset\u0000"
 
 
 def heart_value(summary: Summary) -> dict[str, Any]:
-    value: dict[str, Any] = {"customHeartRateZones": [], "heartRateZones": heart_rate_zones(summary)}
+    value: dict[str, Any] = {"customHeartRateZones": [], "heartRateZones": heart_rate_zones_json(summary)}
     if summary.get("resting_heart_rate") is not None:  # absent on days without enough data [DOC]
         value["restingHeartRate"] = summary["resting_heart_rate"]
     return value
 
 
 def heart_time_series(ctx: RequestContext) -> dict[str, Any]:
-    days = series_days(ctx, periods=HEART_PERIODS, max_days=HEART_RANGE_MAX_DAYS)
-    summaries = frame(ctx).summaries(days)
+    summaries = frame(ctx).summaries(ctx.days)
     return {
-        "activities-heart": [{"dateTime": d.isoformat(), "value": heart_value(summaries[d])} for d in days]
+        "activities-heart": [
+            {"dateTime": d.isoformat(), "value": heart_value(summaries[d])} for d in ctx.days
+        ]
     }
-
-
-endpoint("getHeartByDatePeriod", "GET", U + "/{period:tsperiod}.json", scope="heartrate")(heart_time_series)
-endpoint("getHeartByDateRange", "GET", U + "/{end_date}.json", scope="heartrate")(heart_time_series)
 
 
 @lru_cache(maxsize=1)
@@ -143,9 +147,9 @@ def heart_points(heart: np.ndarray, window: DayWindow, bucket_seconds: int) -> t
 
 
 def heart_intraday(ctx: RequestContext) -> Response:
-    span = intraday_span(ctx, details=HEART_DETAILS, max_days=None)
+    span = ctx.intraday_span
     days = frame(ctx)
-    bucket_seconds = 1 if span.detail == "1sec" else span.bucket_minutes * 60
+    bucket_seconds = span.bucket_seconds
     summaries = days.summaries([w.day for w in span])
     labels: list[np.ndarray] = []
     values: list[np.ndarray] = []
@@ -177,20 +181,84 @@ def heart_intraday(ctx: RequestContext) -> Response:
     return Response(raw, media_type=JSON_MEDIA_TYPE)
 
 
-endpoint(
-    "getHeartByDateIntraday",
-    "GET",
-    U + "/1d/{detail}.json",
-    U + "/1d/{detail}/time/{start_time}/{end_time}.json",
-    U + "/1d/time/{start_time}/{end_time}.json",  # Fitbit.NET's legacy form: no detail level → 1min
-    scope="heartrate",
-    intraday=True,
-)(heart_intraday)
-endpoint(
-    "getHeartByIntervalIntraday",
-    "GET",
-    U + "/{end_date}/{detail}.json",
-    U + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
-    scope="heartrate",
-    intraday=True,
-)(heart_intraday)
+_HEART_VALUE = schemas.obj(
+    {
+        "customHeartRateZones": schemas.array(schemas.HEART_RATE_ZONE),
+        "heartRateZones": schemas.array(schemas.HEART_RATE_ZONE),
+    },
+    {"restingHeartRate": schemas.INTEGER},
+)
+TIME_SERIES_SCHEMA = schemas.obj({"activities-heart": schemas.day_values(_HEART_VALUE)})
+INTRADAY_SCHEMA = schemas.obj(
+    {
+        "activities-heart": schemas.day_values(_HEART_VALUE),
+        "activities-heart-intraday": schemas.intraday_dataset(
+            schemas.obj({"time": schemas.TIME, "value": schemas.INTEGER})
+        ),
+    }
+)
+_TIME_SERIES: dict[str, Any] = {
+    "scope": "heartrate",
+    "response": TIME_SERIES_SCHEMA,
+    "shape": Shape.SERIES,
+    "max_range_days": HEART_RANGE_MAX_DAYS,
+    "query": (TIMEZONE_UTC,),
+}
+_INTRADAY: dict[str, Any] = {
+    "scope": "heartrate",
+    "response": INTRADAY_SCHEMA,
+    "shape": Shape.INTRADAY,
+    "detail_levels": HEART_DETAILS,
+    "max_range_days": None,  # 24 hours [DOC]
+    "query": (TIMEZONE_UTC,),
+    "intraday": True,
+}
+
+ROWS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "getHeartByDatePeriod",
+        "GET",
+        (U + "/{period:tsperiod}.json",),
+        heart_time_series,
+        summary="Get Heart Rate Time Series by Date",
+        path_params=(BASE_DATE, PERIOD),
+        periods=HEART_PERIODS,
+        **_TIME_SERIES,
+    ),
+    Endpoint(
+        "getHeartByDateRange",
+        "GET",
+        (U + "/{end_date}.json",),
+        heart_time_series,
+        summary="Get Heart Rate Time Series by Date Range",
+        path_params=(START_DATE, END_DATE),
+        **_TIME_SERIES,
+    ),
+    Endpoint(
+        "getHeartByDateIntraday",
+        "GET",
+        (
+            U + "/1d/{detail}.json",
+            U + "/1d/{detail}/time/{start_time}/{end_time}.json",
+            U + "/1d/time/{start_time}/{end_time}.json",  # Fitbit.NET's legacy form: no detail level → 1min
+        ),
+        heart_intraday,
+        summary="Get Heart Rate Intraday by Date",
+        path_params=(DATE, DETAIL_LEVEL, START_TIME, END_TIME),
+        **_INTRADAY,
+    ),
+    Endpoint(
+        "getHeartByIntervalIntraday",
+        "GET",
+        (
+            U + "/{end_date}/{detail}.json",
+            U + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
+            # The official Swagger's form, without a detail level (1min), which generated clients build [audit 4]
+            U + "/{end_date}/time/{start_time}/{end_time}.json",
+        ),
+        heart_intraday,
+        summary="Get Heart Rate Intraday by Interval",
+        path_params=(START_DATE, END_DATE, DETAIL_LEVEL, START_TIME, END_TIME),
+        **_INTRADAY,
+    ),
+)

@@ -1,30 +1,34 @@
 """The resource pipeline every registry row runs through:
 
 authenticate (Bearer) → injected faults → resolve user (``-`` or the caller's own encoded id) → scope → write
-permission → intraday permission → rate limit → handler (which validates its parameters) → orjson body, with the
-rate-limit headers on every response from the rate-limit step on.
+permission → intraday permission → rate limit → parameters (every one the row declares, parsed and validated, then
+the row's days or intraday span) → handler → orjson body, with the rate-limit headers on every response from the
+rate-limit step on.
 """
 
 from __future__ import annotations
 
 import inspect
-import logging
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.registry import Endpoint
+from fitbit_local.api.params import local_today
+from fitbit_local.api.registry import Endpoint, ParseScope, Shape
+from fitbit_local.api.spans import intraday_span, series_days
 from fitbit_local.api.units import unit_system_for
-from fitbit_local.edge import bearer_token, error_response, json_response
+from fitbit_local.edge import bearer_token, error_response, json_response, raise_injected_fault
 from fitbit_local.errors import FitbitError
 from fitbit_local.oauth.tokens import AccessToken
 from fitbit_local.services import Services
 from fitbit_local.store.users import User
 
-log = logging.getLogger("fitbit_local.api")
-
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def resolve_user(services: Services, path_user: str | None, token: AccessToken) -> User:
@@ -60,34 +64,55 @@ def check_intraday(services: Services, row: Endpoint, token: AccessToken, user: 
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """Query string merged with an urlencoded body: Fitbit accepted write parameters in either [SW defect 7]."""
-    merged = dict(request.query_params)
-    if request.method in WRITE_METHODS:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith("application/x-www-form-urlencoded") or content_type.startswith(
-            "multipart/form-data"
-        ):
-            try:
-                form = await request.form()
-            except Exception as exc:  # malformed body: Fitbit's own answer, not a 500
-                raise FitbitError("request_body_unreadable") from exc
-            merged.update({k: v for k, v in form.items() if isinstance(v, str)})
-    return merged
+    """An urlencoded or multipart body's text fields: Fitbit accepted write parameters there or in the query string
+    [SW defect 7]."""
+    content_type = request.headers.get("content-type", "")
+    if request.method not in WRITE_METHODS or not content_type.startswith(FORM_TYPES):
+        return {}
+    try:
+        form = await request.form()
+    except Exception as exc:  # malformed body: Fitbit's own answer, not a 500
+        raise FitbitError("request_body_unreadable") from exc
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def parse_args(
+    row: Endpoint, today: date, path: Mapping[str, str], query: Mapping[str, str], form: Mapping[str, str]
+) -> dict[str, Any]:
+    """Every parameter the row declares, parsed; a form parameter may also come in the query string."""
+    scope = ParseScope(row, today)
+    args: dict[str, Any] = {}
+    for param in row.params:
+        if param.where == "path":
+            raw = path.get(param.key)
+        elif param.where == "query":
+            raw = query.get(param.key)
+        else:
+            raw = form.get(param.key, query.get(param.key))
+        if raw is None:
+            if param.required and param.where != "path":  # a path template may leave an optional one out
+                raise FitbitError(
+                    "validation_required",
+                    field_name=param.name,
+                    label=param.name[:1].upper() + param.name[1:],
+                )
+            continue
+        args[param.key] = param.parse(raw, scope)
+    return args
 
 
 def make_endpoint(row: Endpoint, services: Services):
     """The Starlette endpoint for one registry row."""
     is_async = inspect.iscoroutinefunction(row.handler)
+    default_status = row.status
 
     async def run(request: Request) -> Response:
         headers: dict[str, str] = {}
         try:
             token = services.tokens.validate(bearer_token(request))
-            fault = services.matching_fault(request.url.path, token.client_id, token.user_id)
-            if fault is not None:
-                raise FitbitError(fault.error_key)
-            path = dict(request.path_params)
-            user = resolve_user(services, path.pop("user_id", None), token)
+            raise_injected_fault(services, request.url.path, token.client_id, token.user_id)
+            path = request.path_params
+            user = resolve_user(services, path.get("user_id"), token)
             check_scope(row, token)
             if row.write and token.read_only:
                 raise FitbitError("read_only_app")
@@ -98,18 +123,24 @@ def make_endpoint(row: Endpoint, services: Services):
                 headers = quota.headers()
                 if quota.exceeded:
                     raise FitbitError("too_many_requests", headers={"Retry-After": str(quota.reset)})
+            today = local_today(user.current_timezone, now)
+            form = await read_form(request) if row.form else {}
+            args = parse_args(row, today, path, request.query_params, form)
             ctx = RequestContext(
                 request=request,
                 services=services,
                 endpoint=row,
                 token=token,
                 user=user,
-                path=path,
                 units=unit_system_for(request.headers.get("accept-language")),
                 now=now,
-                version=path.pop("version", "1"),
-                form=await read_form(request) if row.write else {},
+                today=today,
+                args=args,
             )
+            if row.shape is Shape.SERIES:
+                ctx.days = series_days(row, args, lambda: services.store.series.first_day(user.id))
+            elif row.shape is Shape.INTRADAY:
+                ctx.span = intraday_span(row, args)
             result = await row.handler(ctx) if is_async else row.handler(ctx)
         except FitbitError as error:
             return error_response(error, headers)
@@ -117,8 +148,8 @@ def make_endpoint(row: Endpoint, services: Services):
             result.headers.update(headers)
             return result
         if result is None:
-            return Response(status_code=row.status if row.status != 200 else 204, headers=headers)
-        return json_response(result, row.status, headers)
+            return Response(status_code=default_status if default_status != 200 else 204, headers=headers)
+        return json_response(result, default_status, headers)
 
     run.__name__ = row.name
     return run

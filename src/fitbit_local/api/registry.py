@@ -1,23 +1,65 @@
-"""The endpoint registry (DESIGN firm decision 1): every endpoint is one declarative row.
+"""The endpoint registry (DESIGN firm decision 1): every endpoint is one declarative row, and the row is the contract.
 
-The router, the pipeline (scope, intraday gate, write gate), the conformance tests and later the console read these
-rows. Families that share a URL shape share one handler parameterised by the row's ``options``.
+A row states in typed fields what Fitbit's docs state per endpoint: the API versions it exists under, its path
+templates, its path, query and form parameters with their parsers, the periods, detail levels and maximum range it
+allows, its scope, whether it is intraday or a write, its success status and its response schema. The router, the
+pipeline (which parses every parameter before the handler runs), the served ``/openapi.json``, the generated
+docs/endpoints.md and the conformance suite all read the rows; a handler receives typed values and never validates.
+
+Each family module exports its rows as ``ROWS``; `fitbit_local.api.families` lists the families in a fixed order and
+`create_app` registers exactly those, in that order.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from fitbit_local.api.context import RequestContext
 
 Handler = Callable[["RequestContext"], Any | Awaitable[Any]]
-H = TypeVar("H", bound=Handler)
+JsonSchema = Mapping[str, Any]
 
-API_VERSIONS = ("1", "1.1", "1.2")
+ALL_VERSIONS = ("1", "1.1", "1.2")
+PERIODS = ("1d", "7d", "30d", "1w", "1m", "3m", "6m", "1y", "max")
+
+
+class Shape(Enum):
+    """How the pipeline turns a row's date parameters into what its handler receives."""
+
+    PLAIN = "plain"  # parameters only (a date at most): ctx.args
+    SERIES = "series"  # date + period or date + end date → ctx.days (one per calendar day)
+    INTRADAY = "intraday"  # date(s) + detail level + optional time window → ctx.span
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter as Fitbit's docs name it, where it travels, and the parser that turns its text into a value.
+
+    A parser gets the raw text and the `ParseScope` (the user's today, the row) and returns a typed value or raises
+    the Fitbit error for that input; the pipeline runs it before the handler.
+    """
+
+    name: str  # Fitbit's name ("base-date", "detail-level", "fullName")
+    key: str  # the path placeholder, query or form key
+    where: Literal["path", "query", "form"]
+    parse: Callable[[str, ParseScope], Any]
+    schema: JsonSchema
+    description: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class ParseScope:
+    """What a parser may consult besides the text: the row and the user's local date by the sandbox clock."""
+
+    row: Endpoint
+    today: Any  # datetime.date; Any keeps this module free of runtime imports of the API modules
 
 
 @dataclass(frozen=True)
@@ -27,51 +69,75 @@ class Endpoint:
     paths: tuple[str, ...]  # templates after the version prefix, e.g. "/user/{user_id}/profile.json"
     handler: Handler
     scope: str | None  # the one scope from the endpoint's doc page
-    resource_type: str = ""  # the word in "does not have permission to access <resource_type> data"
+    response: JsonSchema  # JSON Schema of the success body ({} for an empty body)
+    summary: str = ""  # one line for the docs and /openapi.json
+    versions: tuple[str, ...] = ALL_VERSIONS  # the /1, /1.1, /1.2 prefixes the path exists under
+    path_params: tuple[Param, ...] = ()  # one per placeholder of `paths` (the user id is the pipeline's)
+    query: tuple[Param, ...] = ()
+    form: tuple[Param, ...] = ()
+    shape: Shape = Shape.PLAIN
+    periods: tuple[str, ...] = ()  # SERIES: the periods allowed
+    detail_levels: tuple[str, ...] = ()  # INTRADAY: the detail levels allowed
+    max_range_days: int | None = None  # SERIES: most days between start and end; INTRADAY: None = 24 hours
+    resources: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # {resource} values
     intraday: bool = False  # gated by the intraday permission
     write: bool = False  # refused to read-only apps
     status: int = 200
-    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    resource_type: str = ""  # the word in "does not have permission to access <resource_type> data"
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # handler constants
+
+    def __post_init__(self) -> None:
+        if not self.resource_type:
+            object.__setattr__(self, "resource_type", self.scope or "")
+        declared = {p.key for p in self.path_params} | {"user_id"}
+        for template in self.paths:
+            missing = set(placeholders(template)) - declared
+            if missing:
+                raise ValueError(f"{self.name}: {template} has undeclared placeholders {sorted(missing)}")
+        for version in self.versions:
+            if version not in ALL_VERSIONS:
+                raise ValueError(f"{self.name}: unknown API version {version}")
+        if self.shape is Shape.SERIES and not self.max_range_days:
+            raise ValueError(f"{self.name}: a time-series row needs max_range_days")
+        if self.shape is Shape.INTRADAY and not self.detail_levels:
+            raise ValueError(f"{self.name}: an intraday row needs detail_levels")
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        return (*self.path_params, *self.query, *self.form)
+
+    def route_paths(self) -> list[str]:
+        """Starlette route templates, version prefix included."""
+        return ["/{version:" + version_convertor(self.versions) + "}" + path for path in self.paths]
+
+    def doc_path(self, template: str) -> str:
+        """A path template as Fitbit's docs write it: placeholders by the parameters' documented names
+        (``/user/{user-id}/activities/heart/date/{base-date}/{period}.json``)."""
+        names = {p.key: p.name for p in self.path_params} | {"user_id": "user-id"}
+        return _PLACEHOLDER.sub(lambda m: "{" + names[m.group(1)] + "}", template)
 
 
-REGISTRY: list[Endpoint] = []
+_PLACEHOLDER = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::[a-zA-Z_][a-zA-Z0-9_]*)?}")
 
 
-def register(endpoint: Endpoint) -> Endpoint:
-    if any(e.name == endpoint.name for e in REGISTRY):
-        raise ValueError(f"endpoint {endpoint.name} registered twice")
-    REGISTRY.append(endpoint)
-    return endpoint
+def placeholders(template: str) -> list[str]:
+    return [m.group(1) for m in _PLACEHOLDER.finditer(template)]
 
 
-def endpoint(
-    name: str,
-    method: str,
-    *paths: str,
-    scope: str | None,
-    resource_type: str = "",
-    intraday: bool = False,
-    write: bool = False,
-    status: int = 200,
-    **options: Any,
-) -> Callable[[H], H]:
-    """Decorator form of `register` for a handler that serves one row."""
+def version_convertor(versions: tuple[str, ...]) -> str:
+    """The name of the route convertor matching exactly these version prefixes (registered on first use)."""
+    from fitbit_local.api.spans import register_convertor
 
-    def decorate(handler: H) -> H:
-        register(
-            Endpoint(
-                name=name,
-                method=method,
-                paths=paths,
-                handler=handler,
-                scope=scope,
-                resource_type=resource_type or (scope or ""),
-                intraday=intraday,
-                write=write,
-                status=status,
-                options=MappingProxyType(options),
-            )
-        )
-        return handler
+    name = "apiversion_" + "_".join(v.replace(".", "p") for v in versions)
+    register_convertor(name, "|".join(re.escape(v) for v in sorted(versions, key=len, reverse=True)))
+    return name
 
-    return decorate
+
+def check_rows(rows: list[Endpoint]) -> list[Endpoint]:
+    """Refuse two rows with one name: names key the docs, the OpenAPI operations and the conformance suite."""
+    seen: set[str] = set()
+    for row in rows:
+        if row.name in seen:
+            raise ValueError(f"endpoint {row.name} registered twice")
+        seen.add(row.name)
+    return rows

@@ -16,10 +16,6 @@ KG_PER_STONE = 6.35029318
 class UnitSystem:
     name: str  # en_US | en_GB | METRIC
 
-    @property
-    def distance_unit(self) -> str:
-        return "MILES" if self.name == "en_US" else "KILOMETERS"
-
     def distance(self, km: float) -> float:
         return km / KM_PER_MILE if self.name == "en_US" else km
 
@@ -41,7 +37,9 @@ class UnitSystem:
         return kg
 
     @property
-    def height_unit(self) -> str:
+    def profile_unit(self) -> str:
+        """The profile's unit settings other than weight (distanceUnit, heightUnit, waterUnit, …): ``en_US`` or
+        ``METRIC``; only weight has a UK (stone) setting."""
         return "en_US" if self.name == "en_US" else "METRIC"
 
     @property

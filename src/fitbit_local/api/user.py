@@ -1,23 +1,37 @@
-"""User family: profile [DOC user/get-profile]."""
+"""User family: profile, read and update [DOC user/get-profile, user/update-profile]."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+import re
+from collections.abc import Callable
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import parse_date
-from fitbit_local.api.registry import endpoint
+from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.errors import FitbitError
 
 PROFILE_PATH = "/user/{user_id}/profile.json"
+_PROFILE_STRINGS = (
+    "aboutMe avatar avatar150 avatar640 clockTimeDisplayFormat displayName displayNameSetting distanceUnit "
+    "encodedId firstName foodsLocale fullName gender glucoseUnit heightUnit languageLocale lastName locale "
+    "sleepTracking startDayOfWeek strideLengthRunningType strideLengthWalkingType swimUnit temperatureUnit "
+    "timezone waterUnit waterUnitName weightUnit"
+).split()
+_PROFILE_BOOLEANS = (
+    "ambassador autoStrideEnabled challengesBeta corporate corporateAdmin isBugReportEnabled isChild isCoach "
+    "legalTermsAcceptRequired mfaEnabled sdkDeveloper"
+).split()
+_PROFILE_NUMBERS = ("height", "strideLengthRunning", "strideLengthWalking", "weight")
 
 
 def _round(value: float, places: int = 1) -> float:
     return round(value, places)
 
 
-@endpoint("getProfile", "GET", PROFILE_PATH, scope="profile")
 def get_profile(ctx: RequestContext) -> dict[str, object]:
     user, units = ctx.user, ctx.units
     zone = ZoneInfo(user.current_timezone)
@@ -44,16 +58,16 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
         "dateOfBirth": user.birth_date.isoformat(),
         "displayName": user.display_name,
         "displayNameSetting": "name",
-        "distanceUnit": units.height_unit,
+        "distanceUnit": units.profile_unit,
         "encodedId": user.id,
         "features": {"exerciseGoal": True},
         "firstName": first,
         "foodsLocale": user.locale,
         "fullName": user.display_name,
         "gender": user.sex,
-        "glucoseUnit": units.height_unit,
+        "glucoseUnit": units.profile_unit,
         "height": _round(units.height(user.height_cm)),
-        "heightUnit": units.height_unit,
+        "heightUnit": units.profile_unit,
         "isBugReportEnabled": False,
         "isChild": False,
         "isCoach": False,
@@ -71,11 +85,11 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
         "strideLengthRunningType": "auto",
         "strideLengthWalking": _round(units.height(stride_walk_cm)),
         "strideLengthWalkingType": "auto",
-        "swimUnit": units.height_unit,
-        "temperatureUnit": units.height_unit,
+        "swimUnit": units.profile_unit,
+        "temperatureUnit": units.profile_unit,
         "timezone": user.current_timezone,
         "topBadges": [],
-        "waterUnit": units.height_unit,
+        "waterUnit": units.profile_unit,
         "waterUnitName": "fl oz" if units.name == "en_US" else "ml",
         "weight": _round(units.weight(user.weight_kg)),
         "weightUnit": units.weight_unit,
@@ -91,42 +105,147 @@ def _invalid(field: str, value: str) -> FitbitError:
     return FitbitError("validation_value", field_name=field, field=field, value=value)
 
 
-def _number(field: str, value: str) -> float:
+def _gender(raw: str, scope: ParseScope) -> str:
+    if raw.upper() not in ("MALE", "FEMALE", "NA"):
+        raise _invalid("gender", raw)
+    return raw.upper()
+
+
+def _birthday(raw: str, scope: ParseScope) -> date:
+    born = parse_date(raw, today=scope.today)
+    if (
+        not BIRTHDAY_EARLIEST <= born <= scope.today
+    ):  # no one was born in the future or 126 years ago [issue 8]
+        raise _invalid("birthday", raw)
+    return born
+
+
+def _height(raw: str, scope: ParseScope) -> float:
+    """A height in the request's unit system (inches for en_US) [DOC §9.1]; the value stays a number here and is
+    converted and range-checked by the handler, which knows the request's units."""
     try:
-        number = float(value)
+        number = float(raw)
     except ValueError:
-        raise _invalid(field, value) from None
-    if not 0 < number < 10_000:
-        raise _invalid(field, value)
+        raise _invalid("height", raw) from None
+    if not math.isfinite(number) or number <= 0:
+        raise _invalid("height", raw)
     return number
 
 
-@endpoint("updateProfile", "POST", PROFILE_PATH, scope="profile", write=True)
+def _text(field: str, max_length: int) -> Callable[[str, ParseScope], str]:
+    def parse(raw: str, scope: ParseScope) -> str:
+        if any(ord(c) < 32 for c in raw):  # NUL and control characters: refused, on every database
+            raise _invalid(field, raw.encode("unicode_escape").decode())
+        return raw[:max_length]
+
+    return parse
+
+
+def _locale(raw: str, scope: ParseScope) -> str:
+    if not _LOCALE.match(raw):
+        raise _invalid("locale", raw[:20])
+    return raw
+
+
+def _timezone(raw: str, scope: ParseScope) -> str:
+    try:
+        if len(raw) > 64 or "\x00" in raw:
+            raise ValueError(raw)
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise _invalid("timezone", raw[:64]) from exc
+    return raw
+
+
+_LOCALE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+BIRTHDAY_EARLIEST = date(1900, 1, 1)
+HEIGHT_CM_RANGE = (30.0, 300.0)  # what a person can measure; Fitbit refused values outside human ranges
+
+
+def _form(name: str, parse: Callable[[str, ParseScope], object], schema: dict[str, object]) -> Param:
+    return Param(name, name, "form", parse, schema, required=False)
+
+
+PROFILE_FORM = (
+    _form("gender", _gender, schemas.enum("MALE", "FEMALE", "NA")),
+    _form("birthday", _birthday, {"type": "string", "format": "date"}),
+    _form("height", _height, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}),
+    _form("fullName", _text("fullName", 100), {"type": "string", "maxLength": 100}),
+    _form("locale", _locale, {"type": "string", "pattern": _LOCALE.pattern}),
+    _form("timezone", _timezone, {"type": "string"}),
+)
+
+
 def update_profile(ctx: RequestContext) -> dict[str, object]:
-    """POST profile.json [SW updateProfile, mis-nested under "post" in the official file]. Height is read in the
-    request's unit system, as Fitbit read write parameters [DOC §9.1]."""
+    """POST profile.json [SW updateProfile, mis-nested under "post" in the official file]. Every field is parsed
+    by the row before this runs; the height is read in the request's unit system [DOC §9.1]."""
+    args = ctx.args
     changes: dict[str, object] = {}
-    form = ctx.form
-    if "gender" in form:
-        gender = form["gender"].upper()
-        if gender not in ("MALE", "FEMALE", "NA"):
-            raise _invalid("gender", form["gender"])
-        changes["sex"] = gender
-    if "birthday" in form:
-        changes["birth_date"] = parse_date(form["birthday"], today=ctx.today).isoformat()
-    if "height" in form:
-        changes["height_cm"] = ctx.units.height_to_cm(_number("height", form["height"]))
-    if "fullName" in form:
-        changes["display_name"] = form["fullName"][:100]
-    if "locale" in form:
-        changes["locale"] = form["locale"]
-    if "timezone" in form:
-        try:
-            ZoneInfo(form["timezone"])
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise _invalid("timezone", form["timezone"]) from exc
-        ctx.services.store.users.set_timezone(ctx.user.id, form["timezone"], ctx.today)
+    if "gender" in args:
+        changes["sex"] = args["gender"]
+    if "birthday" in args:
+        changes["birth_date"] = args["birthday"].isoformat()
+    if "height" in args:
+        height_cm = ctx.units.height_to_cm(args["height"])
+        if not HEIGHT_CM_RANGE[0] <= height_cm <= HEIGHT_CM_RANGE[1]:
+            raise _invalid("height", f"{args['height']:g}")
+        changes["height_cm"] = height_cm
+    if "fullName" in args:
+        changes["display_name"] = args["fullName"]
+    if "locale" in args:
+        changes["locale"] = args["locale"]
+    if "timezone" in args:
+        ctx.services.store.users.set_timezone(ctx.user.id, args["timezone"], ctx.today)
     if changes:
         ctx.services.store.users.update(ctx.user.id, **changes)
     ctx.user = ctx.services.store.users.get(ctx.user.id) or ctx.user
     return get_profile(ctx)
+
+
+PROFILE_SCHEMA = schemas.obj(
+    {
+        "user": schemas.obj(
+            {
+                **{k: schemas.STRING for k in _PROFILE_STRINGS},
+                **{k: schemas.BOOLEAN for k in _PROFILE_BOOLEANS},
+                **{k: schemas.NUMBER for k in _PROFILE_NUMBERS},
+                "age": schemas.INTEGER,
+                "averageDailySteps": schemas.INTEGER,
+                "features": schemas.obj({"exerciseGoal": schemas.BOOLEAN}),
+                "memberSince": schemas.DATE,
+                "dateOfBirth": schemas.DATE,
+                "offsetFromUTCMillis": schemas.INTEGER,
+                "topBadges": schemas.array({"type": "object"}),
+            },
+            {
+                "city": schemas.STRING,
+                "country": schemas.STRING,
+                "state": schemas.STRING,
+                "fitbitLocalSynthetic": schemas.BOOLEAN,
+            },
+        )
+    }
+)
+
+ROWS = (
+    Endpoint(
+        "getProfile",
+        "GET",
+        (PROFILE_PATH,),
+        get_profile,
+        scope="profile",
+        response=PROFILE_SCHEMA,
+        summary="Get Profile",
+    ),
+    Endpoint(
+        "updateProfile",
+        "POST",
+        (PROFILE_PATH,),
+        update_profile,
+        scope="profile",
+        response=PROFILE_SCHEMA,
+        summary="Update Profile",
+        form=PROFILE_FORM,
+        write=True,
+    ),
+)

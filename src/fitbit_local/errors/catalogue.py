@@ -270,6 +270,8 @@ _ROWS: list[ErrorRow] = [
     ErrorRow(
         "validation_value", 400, "validation", "Invalid {field} parameter value: {value}", field_name="value"
     ),
+    # [OBS reference §6.1: {"errorType":"validation","fieldName":"weight","message":"Weight is required"}]
+    ErrorRow("validation_required", 400, "validation", "{label} is required", field_name="value"),
     # --- 401 Unauthorized ------------------------------------------------------------------------------------------
     ErrorRow(
         "expired_token",

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from fitbit_local.edge import bearer_token, error_response, json_response
+from fitbit_local.edge import bearer_token, error_response, json_response, raise_injected_fault
 from fitbit_local.errors import FitbitError, render_consent_message
 from fitbit_local.oauth import consent, revocation, session, token_endpoint
 from fitbit_local.oauth.client_auth import BASIC_CHALLENGE
@@ -101,9 +101,7 @@ def routes(services: Services) -> list[BaseRoute]:
     def introspect_endpoint(shape: Callable[[dict[str, object] | None], dict[str, object]]):
         def run(authorization_token: str, params: OAuthParams, path: str) -> dict[str, object]:
             caller = services.tokens.validate(authorization_token)
-            fault = services.matching_fault(path, caller.client_id, caller.user_id)
-            if fault is not None:
-                raise FitbitError(fault.error_key)
+            raise_injected_fault(services, path, caller.client_id, caller.user_id)
             return shape(
                 revocation.introspect(
                     services.store.engine, caller, params.get("token"), services.clock.now()

@@ -29,6 +29,7 @@ LEVEL_SEDENTARY = 0
 LEVEL_LIGHTLY = 1
 LEVEL_FAIRLY = 2
 LEVEL_VERY = 3
+LEVEL_IN_BED = 255  # minute_activity_levels: a minute in bed, kept apart from the awake levels
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,14 @@ def in_bouts(flag: np.ndarray, min_length: int) -> np.ndarray:
 
 
 def minute_activity_levels(mets: np.ndarray, sleep: np.ndarray) -> np.ndarray:
-    """Per-minute level for the daily totals: the bout rule applied, minutes in bed marked 255."""
+    """Per-minute level for the daily totals: the bout rule applied, minutes in bed marked LEVEL_IN_BED."""
     m = np.asarray(mets, dtype=np.float32)
     awake = np.asarray(sleep) == SLEEP_AWAKE
     raw = activity_level(m)
     moderate = awake & (raw >= LEVEL_FAIRLY)
     bout = in_bouts(moderate, BOUT_MINUTES)
     levels = np.where(raw >= LEVEL_FAIRLY, np.where(bout, raw, LEVEL_LIGHTLY), raw).astype(np.uint8)
-    levels[~awake] = 255
+    levels[~awake] = LEVEL_IN_BED
     return levels
 
 
@@ -80,5 +81,5 @@ def activity_minutes(mets: np.ndarray, sleep: np.ndarray) -> ActivityMinutes:
         lightly=int(counts[LEVEL_LIGHTLY]),
         fairly=int(counts[LEVEL_FAIRLY]),
         very=int(counts[LEVEL_VERY]),
-        in_bed=int(counts[255]),
+        in_bed=int(counts[LEVEL_IN_BED]),
     )

@@ -13,7 +13,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from fitbit_local.physiology.activity_levels import LEVEL_SEDENTARY, activity_minutes, minute_activity_levels
+from fitbit_local.physiology.activity_levels import (
+    LEVEL_IN_BED,
+    LEVEL_SEDENTARY,
+    activity_minutes,
+    minute_activity_levels,
+)
 from fitbit_local.physiology.azm import azm_totals
 from fitbit_local.physiology.day import MINUTES_PER_DAY, NO_ZONE, DayArrays
 from fitbit_local.physiology.resting_hr import resting_heart_rate
@@ -116,7 +121,7 @@ def zone_bounds_for(age: int, resting_hr: int, scheme: ZoneScheme = "azm") -> Zo
 def distance_by_level(distance: np.ndarray, minute_levels: np.ndarray) -> tuple[float, float, float, float]:
     """Kilometres covered at each minute level: sedentary (minutes in bed included), lightly, moderately, very."""
     km = np.asarray(distance, dtype=np.float64)
-    sedentary = (minute_levels == LEVEL_SEDENTARY) | (minute_levels == 255)
+    sedentary = (minute_levels == LEVEL_SEDENTARY) | (minute_levels == LEVEL_IN_BED)
     lightly, moderately, very = (float(km[minute_levels == level].sum()) for level in (1, 2, 3))
     return float(km[sedentary].sum()), lightly, moderately, very
 
@@ -160,7 +165,7 @@ def derive_daily_summary(
     minute_levels = minute_activity_levels(day.mets, day.sleep)
     # Fitbit: "calories burned ... for periods of time when the user was active above sedentary level ...
     # calculated minute by minute ... includes activity burned calories and BMR."
-    active = (minute_levels != LEVEL_SEDENTARY) & (minute_levels != 255)
+    active = (minute_levels != LEVEL_SEDENTARY) & (minute_levels != LEVEL_IN_BED)
     return DailySummary(
         steps=int(day.steps.sum(dtype=np.int64)),
         distance_km=float(day.distance.sum(dtype=np.float64)),

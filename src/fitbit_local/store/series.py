@@ -118,6 +118,11 @@ class SeriesRepository:
                 return int(summary["resting_heart_rate"])
         return None
 
+    def first_day(self, user_id: str) -> date | None:
+        """The user's first day with data (the start of a ``max`` period)."""
+        known = self.day_range(user_id)
+        return known[0] if known else None
+
     def day_range(self, user_id: str) -> tuple[date, date] | None:
         with self._engine.connect() as conn:
             row = conn.execute(

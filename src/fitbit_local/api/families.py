@@ -1,0 +1,19 @@
+"""The endpoint families the server serves, in routing order. A family is a module exporting ``ROWS``; adding one
+is one more entry here (and its rows, handler and data)."""
+
+from __future__ import annotations
+
+from fitbit_local.api import activity, azm, heart, user
+from fitbit_local.api.registry import Endpoint, check_rows
+
+FAMILIES = (
+    ("user", user.ROWS),
+    ("heart", heart.ROWS),
+    ("active-zone-minutes", azm.ROWS),
+    ("activity", activity.ROWS),
+)
+
+
+def endpoint_rows() -> list[Endpoint]:
+    """Every registry row, family by family in FAMILIES order, each family's rows in its own order."""
+    return check_rows([row for _, rows in FAMILIES for row in rows])
