@@ -6,6 +6,7 @@ seed's 500 body)."""
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from fitbit_local.errors import FitbitError
 from fitbit_local.services import Services
 
 log = logging.getLogger("fitbit_local")
+REQUEST_ID_HEADER = "X-Fitbit-Local-Request-Id"  # on a 500: the id its log line carries
 
 
 async def openapi_json(request: Request) -> Response:
@@ -67,9 +69,17 @@ class FitbitEdge:
                 return
             await self.app(scope, receive, tracking_send)
         except Exception:
-            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            # The one place an unexpected error is logged, once, under an id the 500 response carries.
+            request_id = secrets.token_hex(8)
+            log.exception(
+                "unexpected error (request id %s) on %s %s",
+                request_id,
+                scope.get("method"),
+                scope.get("path"),
+            )
             if not started:
-                await error_response(FitbitError("internal_error"))(scope, receive, send)
+                response = error_response(FitbitError("internal_error"), {REQUEST_ID_HEADER: request_id})
+                await response(scope, receive, send)
 
     def _transport_error(self, scope: Scope) -> FitbitError | None:
         settings = self.services.settings
@@ -100,9 +110,16 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return error_response(FitbitError("internal_error"))
 
 
+async def fitbit_error(request: Request, exc: Exception) -> Response:
+    """Every FitbitError raised by a route and not answered there: rendered once, with the headers it carries."""
+    assert isinstance(exc, FitbitError)
+    return error_response(exc)
+
+
 async def unexpected_exception(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(FitbitError("internal_error"))
+    """Starlette's last handler: raise again so FitbitEdge logs it once and answers the documented 500 (Starlette's
+    own 500 page is plain text)."""
+    raise exc
 
 
 def create_app(services: Services) -> Starlette:
@@ -114,7 +131,11 @@ def create_app(services: Services) -> Starlette:
     routes.extend(resource_routes(services))
     app = Starlette(
         routes=routes,
-        exception_handlers={HTTPException: http_exception, Exception: unexpected_exception},
+        exception_handlers={
+            FitbitError: fitbit_error,
+            HTTPException: http_exception,
+            Exception: unexpected_exception,
+        },
     )
     app.state.services = services
     return FitbitEdge(app, services)  # type: ignore[return-value]

@@ -20,13 +20,16 @@ def errors_markdown() -> str:
         "`python -m fitbit_local.reference docs/`; any row can be injected with `fitbit-local faults add --error KEY`",
         "(consent-page rows are shown on the authorization form instead).",
         "",
-        "| Key | Status | errorType | Message | Envelope |",
-        "|---|---|---|---|---|",
+        "| Key | Status | errorType | Message | Envelope | What to do (Fitbit's recommendation) |",
+        "|---|---|---|---|---|---|",
     ]
     for row in CATALOGUE.values():
         message = row.message.replace("|", "\\|")
+        advice = row.recommendation.replace("|", "\\|") or "—"
         envelope = {Envelope.CONSENT_PAGE: "consent page"}.get(row.envelope, row.envelope.value)
-        lines.append(f"| `{row.key}` | {row.status} | {row.error_type or '—'} | {message} | {envelope} |")
+        lines.append(
+            f"| `{row.key}` | {row.status} | {row.error_type or '—'} | {message} | {envelope} | {advice} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -21,7 +21,7 @@ from fitbit_local.api.params import local_today
 from fitbit_local.api.registry import Endpoint, ParseScope, Shape
 from fitbit_local.api.spans import intraday_span, series_days
 from fitbit_local.api.units import unit_system_for
-from fitbit_local.edge import bearer_token, error_response, json_response, raise_injected_fault
+from fitbit_local.edge import bearer_token, json_response, raise_injected_fault
 from fitbit_local.errors import FitbitError
 from fitbit_local.oauth.tokens import AccessToken
 from fitbit_local.services import Services
@@ -143,7 +143,8 @@ def make_endpoint(row: Endpoint, services: Services):
                 ctx.span = intraday_span(row, args)
             result = await row.handler(ctx) if is_async else row.handler(ctx)
         except FitbitError as error:
-            return error_response(error, headers)
+            error.headers = {**headers, **error.headers}  # rendered by the app's one FitbitError handler
+            raise
         if isinstance(result, Response):
             result.headers.update(headers)
             return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Literal, get_args
 
 
 class Envelope(Enum):
@@ -24,9 +25,80 @@ class Envelope(Enum):
 OAUTH_SUFFIX = ". Visit https://dev.fitbit.com/docs/oauth2 for more information on the Fitbit Web API authorization process."
 
 
+# Every row's key, as a type: `FitbitError("validaton_date")` is a type error, not a 500 at run time. The module
+# refuses to load if this list and the rows disagree.
+ErrorKey = Literal[
+    "authorize_client_id_invalid",
+    "authorize_client_id_missing",
+    "authorize_code_challenge_invalid",
+    "authorize_code_challenge_length",
+    "authorize_code_challenge_missing",
+    "authorize_code_challenge_method",
+    "authorize_redirect_uri_invalid",
+    "authorize_redirect_uri_missing",
+    "authorize_response_type_invalid",
+    "authorize_response_type_missing",
+    "authorize_response_type_unauthorized",
+    "authorize_personal_not_owner",
+    "authorize_scope_invalid",
+    "authorize_scope_missing",
+    "code_expired",
+    "code_invalid_grant",
+    "refresh_token_missing",
+    "refresh_token_invalid",
+    "code_invalid_request",
+    "code_verifier_missing",
+    "code_verifier_mismatch",
+    "grant_type_missing",
+    "code_missing",
+    "redirect_uri_mismatch_missing",
+    "redirect_uri_mismatch",
+    "code_verifier_invalid",
+    "code_verifier_length",
+    "request_body_unreadable",
+    "food_log_without_food",
+    "subscriber_id_invalid",
+    "invalid_domain",
+    "https_required",
+    "unsupported_grant_type",
+    "validation_resource_path",
+    "validation_period",
+    "validation_range",
+    "validation_date",
+    "validation_value",
+    "validation_required",
+    "expired_token",
+    "client_auth_header_required",
+    "client_auth_method_incorrect",
+    "client_id_invalid",
+    "client_secret_invalid",
+    "client_auth_header_format",
+    "auth_header_required",
+    "invalid_token",
+    "auth_token_type_invalid",
+    "insufficient_permissions_fitbit",
+    "insufficient_permissions_owner",
+    "read_only_app",
+    "insufficient_scope",
+    "permission_denied",
+    "refresh_token_not_found",
+    "api_not_found",
+    "entity_not_found",
+    "method_not_allowed",
+    "subscription_conflict",
+    "refresh_conflict",
+    "missing_content_length",
+    "too_many_requests",
+    "internal_error",
+    "bad_gateway",
+    "maintenance",
+    "gateway_timeout",
+]
+
+
 @dataclass(frozen=True)
 class ErrorRow:
-    key: str
+    key: ErrorKey
     status: int
     error_type: str | None  # None where the seed's table has no error type (405, 502, 504)
     message: str  # str.format template; arguments named after what Fitbit substituted
@@ -461,7 +533,8 @@ _ROWS: list[ErrorRow] = [
 ]
 
 CATALOGUE: dict[str, ErrorRow] = {row.key: row for row in _ROWS}
-assert len(CATALOGUE) == len(_ROWS), "duplicate catalogue keys"
+if len(CATALOGUE) != len(_ROWS) or set(CATALOGUE) != set(get_args(ErrorKey)):
+    raise RuntimeError("the catalogue rows and ErrorKey disagree (or a key is used twice)")
 
 
 def rows_for_status(status: int) -> list[ErrorRow]:
@@ -473,7 +546,7 @@ class FitbitError(Exception):
 
     def __init__(
         self,
-        key: str,
+        key: ErrorKey,
         *,
         field_name: str | None = None,
         headers: dict[str, str] | None = None,
@@ -486,7 +559,7 @@ class FitbitError(Exception):
         super().__init__(f"{key}: {self.message}")
 
     @property
-    def key(self) -> str:
+    def key(self) -> ErrorKey:
         return self.row.key
 
     @property

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import orjson
 from sqlalchemy import Engine, insert
 
-from fitbit_local.errors import FitbitError
+from fitbit_local.errors import ErrorKey, FitbitError
 from fitbit_local.ids import new_authorization_code, token_hash
 from fitbit_local.oauth import pkce
 from fitbit_local.oauth import scopes as scope_names
@@ -43,7 +43,7 @@ FIELDS = (
     "expires_in",
 )
 # A repeated parameter (anchors A7) is that parameter's "invalid" row; other repeats keep the first value.
-_REPEAT_ROWS = {
+_REPEAT_ROWS: dict[str, ErrorKey] = {
     "client_id": "authorize_client_id_invalid",
     "redirect_uri": "authorize_redirect_uri_invalid",
     "response_type": "authorize_response_type_invalid",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 
+from fitbit_local.edge import raise_injected_fault
 from fitbit_local.errors import FitbitError
 from fitbit_local.oauth import code_grant, refresh, revocation
 from fitbit_local.oauth.client_auth import authenticate_client, claimed_client_id
@@ -28,9 +29,7 @@ CLIENT_CREDENTIALS_DEFAULT = 28_800
 
 
 def check_fault(services: Services, path: str, authorization: str | None, params: OAuthParams) -> None:
-    fault = services.matching_fault(path, claimed_client_id(authorization, params), None)
-    if fault is not None:
-        raise FitbitError(fault.error_key)
+    raise_injected_fault(services, path, claimed_client_id(authorization, params), None)
 
 
 def token(services: Services, path: str, authorization: str | None, params: OAuthParams) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from fitbit_local.errors.catalogue import CATALOGUE, Envelope, rows_for_status
+from fitbit_local.errors.catalogue import CATALOGUE, Envelope, ErrorKey, rows_for_status
 
 _DURATION = re.compile(r"^(-)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _ISO_DURATION = re.compile(r"^(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
@@ -36,20 +36,20 @@ def parse_instant(text: str) -> datetime:
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
-def fault_error_key(status: int | None, error: str | None) -> str:
+def fault_error_key(status: int | None, error: str | None) -> ErrorKey:
     """The catalogue row a fault injects: named directly, or the first row documented for a status."""
     if error is not None:
         if error not in CATALOGUE or CATALOGUE[error].envelope is Envelope.CONSENT_PAGE:
             raise ValueError(f"unknown error {error!r}; see `fitbit-local faults errors`")
         if status is not None and CATALOGUE[error].status != status:
             raise ValueError(f"error {error!r} has status {CATALOGUE[error].status}, not {status}")
-        return error
+        return CATALOGUE[error].key
     if status is None:
         raise ValueError("give --status or --error")
     rows = rows_for_status(status)
     if not rows:
         raise ValueError(f"no documented error has status {status}")
-    preferred = {
+    preferred: dict[int, ErrorKey] = {
         500: "internal_error",
         429: "too_many_requests",
         401: "expired_token",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from fitbit_local.errors.catalogue import CATALOGUE, ErrorKey
 from fitbit_local.store.schema import faults, sandbox_state
 
 
@@ -18,7 +19,7 @@ def bump_epoch(conn: Connection) -> None:
 @dataclass(frozen=True)
 class Fault:
     id: int
-    error_key: str
+    error_key: ErrorKey
     client_id: str | None
     user_id: str | None
     path_prefix: str | None
@@ -57,7 +58,7 @@ class SandboxRepository:
 
     def add_fault(
         self,
-        error_key: str,
+        error_key: ErrorKey,
         *,
         client_id: str | None = None,
         user_id: str | None = None,
@@ -81,7 +82,11 @@ class SandboxRepository:
     def list_faults(self) -> list[Fault]:
         with self._engine.connect() as conn:
             rows = conn.execute(select(faults).order_by(faults.c.id)).all()
-        return [Fault(r.id, r.error_key, r.client_id, r.user_id, r.path_prefix, r.remaining) for r in rows]
+        return [
+            Fault(r.id, r.error_key, r.client_id, r.user_id, r.path_prefix, r.remaining)
+            for r in rows
+            if r.error_key in CATALOGUE  # written through add_fault, which takes only catalogue keys
+        ]
 
     def clear_faults(self, fault_id: int | None = None) -> int:
         with self._engine.begin() as conn:
