@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from fitbit_local.sources.load import store_synthetic_days
-
 from tests.factories import bearer, issue_token, make_app, make_user
 
 
