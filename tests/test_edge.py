@@ -3,11 +3,14 @@ FitbitError handler; injected faults with the headers their real counterparts ca
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+import time
 
 import pytest
 
-from fitbit_local.app import REQUEST_ID_HEADER
+from fitbit_local.app import REQUEST_ID_HEADER, create_app
 from tests.factories import bearer, issue_token, make_app, make_user
 
 PROFILE = "/1/user/-/profile.json"
@@ -65,3 +68,103 @@ def test_openapi_is_served_without_a_token(http):
     document = response.json()
     assert document["openapi"].startswith("3.1")
     assert "/1/user/{user-id}/profile.json" in document["paths"]
+
+
+# --- bodies: bounded in size and in time (issue 8 items 2 and 9) ------------------------------------------------
+
+
+def _raw(server, request: bytes, *, wait: float = 15.0) -> tuple[bytes, float, bool]:
+    """Send raw bytes to the real server; return (response bytes, seconds to the answer, connection closed)."""
+    host, port = server.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=wait) as sock:
+        started = time.monotonic()
+        sock.sendall(request)
+        data = b""
+        closed = False
+        while b"\r\n\r\n" not in data or not _complete(data):
+            chunk = sock.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            data += chunk
+        elapsed = time.monotonic() - started
+        if not closed:
+            try:
+                closed = sock.recv(1) == b""
+            except TimeoutError:
+                closed = False
+    return data, elapsed, closed
+
+
+def _complete(data: bytes) -> bool:
+    head, _, body = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return len(body) >= int(line.split(b":")[1])
+    return False
+
+
+def test_a_client_that_declares_more_body_than_it_sends_is_refused_and_closed(services, server, token):
+    services.settings.body_timeout = 1.0
+    request = (
+        b"POST /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        + str(token["access_token"]).encode()
+        + b"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nlocal"
+    )
+    data, elapsed, closed = _raw(server, request)
+    assert data.startswith(b"HTTP/1.1 400")
+    assert b"There was an error reading the request body" in data
+    assert elapsed < 10 and closed
+
+
+@pytest.mark.parametrize("length", [str(2**64), "-1", "12abc", str(2 * 1024 * 1024)])
+def test_an_absurd_or_oversized_content_length_is_refused_before_reading(server, token, length):
+    request = (
+        b"POST /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: " + length.encode() + b"\r\n\r\n"
+    )
+    data, elapsed, _closed = _raw(server, request)
+    assert data.startswith(b"HTTP/1.1 400"), data[:200]
+    assert elapsed < 5
+
+
+def test_a_body_streamed_past_the_limit_is_refused_before_it_is_buffered(services, token):
+    """Through HTTP the declared Content-Length is checked first; a body that streams past the limit anyway (a
+    DELETE with a chunked body, a server in front that lets one through) is cut off at the limit."""
+    services.settings.max_body_bytes = 1000
+    app = create_app(services)
+    sent: list[dict] = []
+    pieces = [b"fullName=" + b"a" * 500] * 100  # 50 KB offered, in pieces
+    taken = 0
+
+    async def receive():
+        nonlocal taken
+        taken += 1
+        return {"type": "http.request", "body": pieces[taken - 1], "more_body": taken < len(pieces)}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": PROFILE,
+        "raw_path": PROFILE.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"x"),
+            (b"authorization", b"Bearer " + str(token["access_token"]).encode()),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", b"999"),
+        ],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert taken <= 3  # stopped reading at the limit
+    assert b"There was an error reading the request body" in sent[1]["body"]

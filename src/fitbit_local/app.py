@@ -5,6 +5,7 @@ seed's 500 body)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import MutableMapping
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fitbit_local.api.families import endpoint_rows
 from fitbit_local.api.openapi import openapi_document
@@ -26,6 +27,7 @@ from fitbit_local.services import Services
 
 log = logging.getLogger("fitbit_local")
 REQUEST_ID_HEADER = "X-Fitbit-Local-Request-Id"  # on a 500: the id its log line carries
+CLOSE = {"Connection": "close"}
 
 
 async def openapi_json(request: Request) -> Response:
@@ -67,7 +69,7 @@ class FitbitEdge:
             if rejection is not None:
                 await error_response(rejection)(scope, receive, send)
                 return
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, self._bounded(receive), tracking_send)
         except Exception:
             # The one place an unexpected error is logged, once, under an id the 500 response carries.
             request_id = secrets.token_hex(8)
@@ -96,9 +98,40 @@ class FitbitEdge:
             scheme = headers.get("x-forwarded-proto", scope.get("scheme", "http"))
             if scheme != "https":
                 return FitbitError("https_required")
-        if scope["method"] in ("POST", "PUT") and "content-length" not in headers:
+        declared = headers.get("content-length")
+        if scope["method"] in ("POST", "PUT") and declared is None:
             return FitbitError("missing_content_length")
+        if declared is not None and (
+            not declared.isdigit() or len(declared) > 12 or int(declared) > settings.max_body_bytes
+        ):
+            return FitbitError("request_body_unreadable", headers=dict(CLOSE))
         return None
+
+    def _bounded(self, receive: Receive) -> Receive:
+        """`receive` for the app: each piece of the body must come within the body timeout, and no more than the
+        largest body is taken in. Either failure refuses the request and closes the connection, before anything
+        is buffered past the limit."""
+        timeout = self.services.settings.body_timeout
+        limit = self.services.settings.max_body_bytes
+        received = 0
+        complete = False
+
+        async def bounded_receive() -> Message:
+            nonlocal received, complete
+            if complete:  # the body is in: later messages (a disconnect) may take as long as they take
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), timeout)
+            except TimeoutError:
+                raise FitbitError("request_body_unreadable", headers=dict(CLOSE)) from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise FitbitError("request_body_unreadable", headers=dict(CLOSE))
+                complete = not message.get("more_body", False)
+            return message
+
+        return bounded_receive
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:

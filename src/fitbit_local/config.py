@@ -33,3 +33,8 @@ class Settings:
     allowed_hosts: list[str] = field(
         default_factory=lambda: [h for h in _env("ALLOWED_HOSTS", "").split(",") if h.strip()]
     )
+    # Seconds a client may take to send the next piece of a request body before the request is refused and the
+    # connection closed (a client declaring more bytes than it sends must not hold a connection forever).
+    body_timeout: float = field(default_factory=lambda: float(_env("BODY_TIMEOUT", "10")))
+    # The largest request body accepted, by its declared Content-Length or as streamed.
+    max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", str(1024 * 1024))))

@@ -71,6 +71,8 @@ async def read_form(request: Request) -> dict[str, str]:
         return {}
     try:
         form = await request.form()
+    except FitbitError:  # the edge refused the body (too slow, too large)
+        raise
     except Exception as exc:  # malformed body: Fitbit's own answer, not a 500
         raise FitbitError("request_body_unreadable") from exc
     return {k: v for k, v in form.items() if isinstance(v, str)}
