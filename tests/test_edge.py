@@ -4,13 +4,18 @@ FitbitError handler; injected faults with the headers their real counterparts ca
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
+import threading
 import time
 
 import pytest
+import uvicorn
 
 from fitbit_local.app import REQUEST_ID_HEADER, create_app
+from fitbit_local.protocols import http_protocol
+from tests.conftest import RunningServer, free_port
 from tests.factories import bearer, issue_token, make_app, make_user
 
 PROFILE = "/1/user/-/profile.json"
@@ -93,6 +98,8 @@ def _raw(server, request: bytes, *, wait: float = 15.0) -> tuple[bytes, float, b
                 closed = sock.recv(1) == b""
             except TimeoutError:
                 closed = False
+            except ConnectionResetError:  # closed while our bytes were still unread
+                closed = True
     return data, elapsed, closed
 
 
@@ -168,3 +175,53 @@ def test_a_body_streamed_past_the_limit_is_refused_before_it_is_buffered(service
     assert sent[0]["status"] == 400
     assert taken <= 3  # stopped reading at the limit
     assert b"There was an error reading the request body" in sent[1]["body"]
+
+
+# --- requests the HTTP parser refuses (issue 8 item 12) ---------------------------------------------------------
+
+
+@pytest.fixture
+def parser_server(services):
+    """A real uvicorn with fitbit-local's protocol class, as `fitbit-local serve` runs it."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(services),
+        host="127.0.0.1",
+        port=port,
+        log_level="critical",
+        lifespan="off",
+        http=http_protocol(),
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    yield RunningServer(f"http://127.0.0.1:{port}", services, server, thread)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /1/user/-/profile.json\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nX-Bad: a\x00b\r\n\r\n",
+        b"GET /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        b"GET /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 1_000_000 + b"\r\n\r\n",
+        b"\xff\xfe GARBAGE\r\n\r\n",
+    ],
+    ids=["nul-in-target", "nul-in-header", "negative-length", "1mb-header", "garbage"],
+)
+def test_requests_the_parser_refuses_get_fitbits_envelope(parser_server, request_bytes):
+    data, _elapsed, closed = _raw(parser_server, request_bytes)
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert json.loads(body) == {
+        "errors": [
+            {"errorType": "invalid_request", "message": "There was an error reading the request body"}
+        ],
+        "success": False,
+    }
+    assert closed

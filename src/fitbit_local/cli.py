@@ -245,6 +245,8 @@ def serve_settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from fitbit_local.protocols import http_protocol
+
     settings = serve_settings(args)
     services = Services.build(settings)
     if args.demo:
@@ -275,12 +277,18 @@ def cmd_serve(args: argparse.Namespace) -> None:
             workers=args.workers,
             log_level=args.log_level,
             access_log=False,
+            http=http_protocol(),
         )
         return
     from fitbit_local.app import create_app
 
     uvicorn.run(
-        create_app(services), host=args.host, port=args.port, log_level=args.log_level, access_log=False
+        create_app(services),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        access_log=False,
+        http=http_protocol(),
     )
 
 

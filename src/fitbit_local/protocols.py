@@ -1,0 +1,51 @@
+"""uvicorn's HTTP protocols, answering a request they cannot parse in Fitbit's envelope.
+
+uvicorn answers a request line or header it cannot parse (NUL or 0xff bytes, an over-long header, a negative
+Content-Length) with a plain-text "Invalid HTTP request received." before the application sees anything. These
+subclasses send the seed's 400 "There was an error reading the request body" as a classic JSON error body instead
+(and still close the connection), so a client's error handling sees the envelope it sees everywhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+
+import orjson
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from fitbit_local.edge import JSON_MEDIA_TYPE
+from fitbit_local.errors import FitbitError, render_fitbit_error
+
+
+def unparseable_request_response() -> bytes:
+    body = orjson.dumps(render_fitbit_error(FitbitError("request_body_unreadable")))
+    head = (
+        b"HTTP/1.1 400 Bad Request\r\n"
+        b"content-type: " + JSON_MEDIA_TYPE.encode() + b"\r\n"
+        b"content-length: " + str(len(body)).encode() + b"\r\n"
+        b"connection: close\r\n\r\n"
+    )
+    return head + body
+
+
+class FitbitH11Protocol(H11Protocol):
+    def send_400_response(self, msg: str) -> None:
+        self.transport.write(unparseable_request_response())
+        self.transport.close()
+
+
+@lru_cache(maxsize=1)
+def http_protocol() -> type[asyncio.Protocol]:
+    """httptools (uvicorn[standard]'s fast parser) when installed, else h11; either answering in Fitbit's envelope."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        return FitbitH11Protocol
+
+    class FitbitHttpToolsProtocol(HttpToolsProtocol):
+        def send_400_response(self, msg: str) -> None:
+            self.transport.write(unparseable_request_response())
+            self.transport.close()
+
+    return FitbitHttpToolsProtocol
