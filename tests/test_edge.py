@@ -225,3 +225,28 @@ def test_requests_the_parser_refuses_get_fitbits_envelope(parser_server, request
         "success": False,
     }
     assert closed
+
+
+# --- NUL bytes never reach a database (issue 8 item 3) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "form"),
+    [
+        ("GET", "/oauth2/authorize?client_id=%00&response_type=code&scope=profile", None),
+        ("GET", "/1/user/-/profile.json?x=a%00b", None),
+        ("POST", "/oauth2/token", {"client_id": "\x00", "grant_type": "authorization_code", "code": "x"}),
+        ("POST", "/oauth2/authorize", {"username": "a\x00", "password": "x"}),
+        ("POST", "/oauth2/recover", {"user_id": "\x00", "grant_type": "refresh_token"}),
+        ("POST", "/1/user/-/profile.json", {"fullName": "a\x00b"}),
+        ("POST", "/oauth2/token", {"client_id": "%00"}),  # "%2500": a literal "%00" in the value is fine
+    ],
+)
+def test_a_nul_byte_anywhere_is_a_400_on_every_database(http, token, method, path, form):
+    response = http.request(method, path, headers=bearer(token), data=form)
+    if form == {"client_id": "%00"}:
+        assert response.status_code != 500
+        return
+    assert response.status_code == 400, response.text
+    error = response.json()["errors"][0]
+    assert error["errorType"] in ("validation", "invalid_request")

@@ -10,6 +10,7 @@ import logging
 import secrets
 from collections.abc import MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -98,6 +99,8 @@ class FitbitEdge:
             scheme = headers.get("x-forwarded-proto", scope.get("scheme", "http"))
             if scheme != "https":
                 return FitbitError("https_required")
+        if b"%00" in scope["query_string"] or "\x00" in scope["path"]:
+            return _nul_in_query(scope["query_string"])
         declared = headers.get("content-length")
         if scope["method"] in ("POST", "PUT") and declared is None:
             return FitbitError("missing_content_length")
@@ -115,9 +118,10 @@ class FitbitEdge:
         limit = self.services.settings.max_body_bytes
         received = 0
         complete = False
+        tail = b""  # the end of the previous piece: a "%00" may straddle two
 
         async def bounded_receive() -> Message:
-            nonlocal received, complete
+            nonlocal received, complete, tail
             if complete:  # the body is in: later messages (a disconnect) may take as long as they take
                 return await receive()
             try:
@@ -125,13 +129,28 @@ class FitbitEdge:
             except TimeoutError:
                 raise FitbitError("request_body_unreadable", headers=dict(CLOSE)) from None
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                piece = message.get("body", b"")
+                received += len(piece)
                 if received > limit:
                     raise FitbitError("request_body_unreadable", headers=dict(CLOSE))
+                if b"\x00" in piece or b"%00" in tail + piece:  # no field may hold a NUL: see _nul_in_query
+                    raise FitbitError("request_body_unreadable")
+                tail = piece[-2:]
                 complete = not message.get("more_body", False)
             return message
 
         return bounded_receive
+
+
+def _nul_in_query(query: bytes) -> FitbitError:
+    """A NUL byte in a parameter is refused here, once, for every route: no value may carry one (PostgreSQL cannot
+    store it, SQLite would truncate it silently) [issue 8 item 3]."""
+    for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in value:
+            return FitbitError(
+                "validation_value", field_name=key, field=key, value=value.replace("\x00", "\\u0000")
+            )
+    return FitbitError("validation_value", field_name="request", field="request", value="\\u0000")
 
 
 async def http_exception(request: Request, exc: Exception) -> Response:
