@@ -9,6 +9,7 @@ from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import parse_date
 from fitbit_local.api.registry import endpoint
 from fitbit_local.errors import FitbitError
+from fitbit_local.store.users import PROFILE_LOCALES
 
 PROFILE_PATH = "/user/{user_id}/profile.json"
 
@@ -119,14 +120,16 @@ def update_profile(ctx: RequestContext) -> dict[str, object]:
     if "fullName" in form:
         changes["display_name"] = form["fullName"][:100]
     if "locale" in form:
+        if form["locale"] not in PROFILE_LOCALES:
+            raise _invalid("locale", form["locale"])
         changes["locale"] = form["locale"]
+    timezone = None
     if "timezone" in form:
         try:
             ZoneInfo(form["timezone"])
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise _invalid("timezone", form["timezone"]) from exc
-        ctx.services.store.users.set_timezone(ctx.user.id, form["timezone"], ctx.today)
-    if changes:
-        ctx.services.store.users.update(ctx.user.id, **changes)
-    ctx.user = ctx.services.store.users.get(ctx.user.id) or ctx.user
+        timezone = form["timezone"]
+    if changes or timezone is not None:  # everything validated: one transaction changes all of it or nothing
+        ctx.user = ctx.services.store.users.update_profile(ctx.user.id, changes, timezone=timezone)
     return get_profile(ctx)
