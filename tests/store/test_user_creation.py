@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fitbit_local.clock import SandboxState
-from fitbit_local.sources.load import NewUser, create_user_with_history
+from fitbit_local.sources.load import NewUser, create_user_with_history, store_synthetic_days
 from fitbit_local.store import Store
 from fitbit_local.store.schema import daily_summaries, users
 
@@ -32,8 +32,6 @@ def test_an_unfinished_user_is_invisible_and_the_same_creation_resumes_it(db):
     new = NewUser(name="ann", password="pw", timezone="Europe/Paris", sex="FEMALE")
     job = {"request": new.request(40, 5), "end": END.isoformat()}
     half = db.users.create(name="ann", password="pw", timezone="Europe/Paris", sex="FEMALE", creation_job=job)
-    from fitbit_local.sources.load import store_synthetic_days
-
     store_synthetic_days(db, half, days=30, end=date(2026, 2, 20), seed=5)  # the first 30 of the 40 days
     assert db.users.get(half.id) is None and db.users.find("ann") is None and db.users.find(half.id) is None
     assert db.users.list() == [] and db.users.authenticate("ann", "pw") is None
@@ -57,6 +55,7 @@ def test_a_different_creation_replaces_an_unfinished_one(db, differs):
     half = db.users.create(
         name="ann", password="pw", creation_job={"request": new.request(40, 5), "end": END.isoformat()}
     )
+    store_synthetic_days(db, half, days=5, end=date(2026, 1, 26), seed=5)
     again = NewUser(
         name="ann", password=differs.get("password", "pw"), timezone=differs.get("timezone", "UTC")
     )
@@ -67,6 +66,7 @@ def test_a_different_creation_replaces_an_unfinished_one(db, differs):
     assert [u.id for u in db.users.list()] == [user.id]
     with db.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(users)).scalar() == 1
+    assert _days_written(db) == stored  # the unfinished user's days went with it
 
 
 def _cli(*args: str) -> list[str]:
