@@ -143,6 +143,31 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path):
         assert "Traceback" not in result.stderr and result.stderr.startswith("fitbit-local: ")
 
 
+def test_out_of_range_input_is_refused_and_changes_nothing(tmp_path):
+    """Issue #8 items 7 and 8 on the CLI: the clock stays within 2000-01-01 .. 9900-01-01, fault counts within
+    1 .. 10^6, and profile values follow the store's rules."""
+    data = str(tmp_path)
+    run("clock", "set", "--data", data, "2026-01-15T08:00:00Z", "--frozen")
+    for args in (
+        ("clock", "set", "--data", data, "0001-01-01T00:00:00Z"),
+        ("clock", "set", "--data", data, "9999-12-31T00:00:00Z", "--frozen"),
+        ("clock", "advance", "--data", data, "1e400"),
+        ("clock", "advance", "--data", data, "--", "-P10000D"),
+        ("faults", "add", "--data", data, "--status", "503", "--count", "0"),
+        ("faults", "add", "--data", data, "--status", "503", "--count", "1000001"),
+        ("faults", "add", "--data", data, "--status", "503", "--app", "not-an-id"),
+        ("users", "create", "--data", data, "--locale", "klingon"),
+        ("users", "create", "--data", data, "--timezone", "Nowhere/Land", "--synthetic-days", "3"),
+        ("users", "create", "--data", data, "--synthetic-days", "0"),
+    ):
+        result = run(*args[:4], "--json", *args[4:], check=False)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr and set(as_json(result)) == {"error"}
+    assert as_json(run("clock", "show", "--data", data, "--json"))["now"] == "2026-01-15T08:00:00Z"
+    assert as_json(run("faults", "list", "--data", data, "--json")) == {"faults": []}
+    assert as_json(run("users", "list", "--data", data, "--json")) == {"users": []}
+
+
 def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path):
     from fitbit_local.config import Settings
     from fitbit_local.services import Services

@@ -59,10 +59,14 @@ def _user_or_fail(services: Services, user_ref: str):
 
 
 def cmd_users_create(args: argparse.Namespace) -> None:
+    from fitbit_local.api.params import local_today
+    from fitbit_local.sources.load import NewUser, create_user_with_history
+    from fitbit_local.store.users import check_timezone
+
     services = _services(args)
     today = services.clock.now_datetime().date()
     try:
-        user = services.store.users.create(
+        new = NewUser(
             name=args.name,
             password=args.password,
             timezone=args.timezone,
@@ -71,16 +75,36 @@ def cmd_users_create(args: argparse.Namespace) -> None:
             sex=args.sex.upper(),
             height_cm=args.height_cm,
             weight_kg=args.weight_kg,
+        )
+        if args.synthetic_days is None:
+            user = services.store.users.create(
+                name=new.name,
+                password=new.password,
+                timezone=new.timezone,
+                locale=new.locale,
+                birth_date=new.birth_date,
+                sex=new.sex,
+                height_cm=new.height_cm,
+                weight_kg=new.weight_kg,
+                member_since=today,
+            )
+            _emit(args, user.to_json())
+            return
+        if args.synthetic_days < 1:
+            raise CommandError("--synthetic-days must be at least 1")
+        check_timezone(new.timezone)
+        # all or nothing: a killed run leaves no visible user, and the same command run again finishes the job
+        user, stored = create_user_with_history(
+            services.store,
+            new,
+            days=args.synthetic_days,
+            seed=args.seed,
+            end=local_today(new.timezone, services.clock.now()),
             member_since=today,
-            synthetic=args.synthetic_days is not None,
-            synthetic_seed=args.seed if args.synthetic_days is not None else None,
         )
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    payload = user.to_json()
-    if args.synthetic_days is not None:
-        payload["synthetic_days"] = _generate(services, user, args.synthetic_days, None, args.seed)
-    _emit(args, payload)
+    _emit(args, {**user.to_json(), "synthetic_days": stored})
 
 
 def cmd_users_list(args: argparse.Namespace) -> None:
@@ -166,15 +190,15 @@ def cmd_tokens_issue(args: argparse.Namespace) -> None:
 
 def _generate(services: Services, user, days: int, end: str | None, seed: int | None) -> int:
     from fitbit_local.api.params import local_today
-    from fitbit_local.sources.load import store_synthetic_days
+    from fitbit_local.sources.load import history_seed, store_synthetic_days
 
     if days < 1:
         raise CommandError("--days must be at least 1")
-    end_day = date.fromisoformat(end) if end else local_today(user.current_timezone, services.clock.now())
-    chosen_seed = (
-        seed if seed is not None else (user.synthetic_seed or int.from_bytes(user.id.encode(), "big"))
-    )
-    return store_synthetic_days(services.store, user, days=days, end=end_day, seed=chosen_seed)
+    try:
+        end_day = date.fromisoformat(end) if end else local_today(user.current_timezone, services.clock.now())
+    except ValueError as exc:
+        raise CommandError(f"--end: {exc}") from exc
+    return store_synthetic_days(services.store, user, days=days, end=end_day, seed=history_seed(user, seed))
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
@@ -207,15 +231,18 @@ def cmd_faults(args: argparse.Namespace) -> None:
     from fitbit_local.sandbox import fault_error_key, injectable_errors
 
     services = _services(args)
-    store = services.store.sandbox
+    store = services.store.faults
     if args.faults_command == "add":
         try:
-            key = fault_error_key(args.status, args.error)
+            fault = store.add_fault(
+                fault_error_key(args.status, args.error),
+                client_id=args.app,
+                user_id=args.user,
+                path_prefix=args.path_prefix,
+                count=args.count,
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        fault = store.add_fault(
-            key, client_id=args.app, user_id=args.user, path_prefix=args.path_prefix, count=args.count
-        )
         _emit(args, fault.to_json())
     elif args.faults_command == "list":
         _emit(args, {"faults": [f.to_json() for f in store.list_faults()]})

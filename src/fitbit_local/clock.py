@@ -1,58 +1,60 @@
-"""The one source of "now" (DESIGN firm decision 3).
+"""The one source of "now" (DESIGN firm decision 3), held with the rest of the sandbox state.
 
-The sandbox clock is kept in the database (table ``sandbox_state``) so every worker and the CLI share it: it can run
-with an offset from real time (``clock set``/``advance``) or be frozen. Token expiry, code lifetime, rate-limit windows
-and "today" all read it. The server refreshes its copy once per request (one primary-key read, shared with the cache
-epoch); nothing else calls the system time.
+The sandbox clock is kept in the database (the ``sandbox_state`` row) so every worker and the CLI share it: it runs
+with an offset from real time (``clock set``/``advance``) or is frozen. Token expiry, code lifetime, rate-limit
+windows and "today" all read it. The same row carries the cache epoch (moved by every committed write, store/changes.py)
+and the token signing key. `SandboxState` is the one object in front of that row: the server refreshes it once per
+request with one raw primary-key read (`refresh`), and its clock writes go through the change seam.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+import math
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, case, update
 
+from fitbit_local.store.changes import write
 from fitbit_local.store.db import FastReader
+from fitbit_local.store.sandbox import (
+    CLOCK_EARLIEST,
+    CLOCK_LATEST,
+    STATE_SQL,
+    ClockState,
+    check_clock_range,
+    read_clock_state,
+    read_signing_key,
+    wall_clock,
+)
 from fitbit_local.store.schema import sandbox_state
 
 
-@dataclass(frozen=True)
-class ClockState:
-    offset: float
-    frozen_at: float | None
-    epoch: int
+class SandboxState:
+    """The sandbox clock, the cache epoch and the signing key, as this process last read them."""
 
-
-class Clock:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._reader = FastReader(engine)
         self._state = ClockState(0.0, None, 0)
+        self.signing_key: bytes = read_signing_key(engine)  # drawn once with the database; never changes
         self.refresh()
 
     @property
     def epoch(self) -> int:
-        """Change counter of sandbox state: in-process caches are dropped when it moves."""
+        """Change counter of the store: in-process caches are dropped when it moves."""
         return self._state.epoch
 
     def refresh(self) -> ClockState:
-        row = self._reader.fetchone(
-            "SELECT clock_offset, clock_frozen_at, epoch FROM sandbox_state WHERE id = 1"
-        )
+        """Re-read clock and epoch (once per request: one primary-key read on a raw per-thread connection)."""
+        row = self._reader.fetchone(STATE_SQL)
         if row is None:
             raise RuntimeError("the database has no sandbox state row: it was not migrated")
-        offset, frozen_at, epoch = row
-        self._state = ClockState(float(offset), None if frozen_at is None else float(frozen_at), int(epoch))
+        self._state = ClockState.from_row(row)
         return self._state
 
     def now(self) -> float:
         """Seconds since the Unix epoch, on the sandbox clock."""
-        state = self._state
-        if state.frozen_at is not None:
-            return state.frozen_at
-        return time.time() + state.offset
+        return self._state.now()
 
     def now_datetime(self) -> datetime:
         return datetime.fromtimestamp(self.now(), UTC)
@@ -65,30 +67,42 @@ class Clock:
             "offset_seconds": round(state.offset, 3),
         }
 
+    # --- clock writes, each one write through the change seam ------------------------------------------------------
+
     def set(self, instant: datetime, *, frozen: bool = False) -> None:
         target = instant.timestamp()
-        values: dict[str, object] = (
+        check_clock_range(target)
+        self._write(
             {"clock_frozen_at": target, "clock_offset": 0.0}
             if frozen
-            else {"clock_frozen_at": None, "clock_offset": target - time.time()}
+            else {"clock_frozen_at": None, "clock_offset": target - wall_clock()}
         )
-        self._write(values)
 
     def advance(self, seconds: float) -> None:
-        state = self.refresh()
-        if state.frozen_at is not None:
-            self._write({"clock_frozen_at": state.frozen_at + seconds})
-        else:
-            self._write({"clock_offset": state.offset + seconds})
+        """Move the clock by `seconds` (negative: back), frozen or running. Computed in SQL so two workers
+        advancing at once both count."""
+        if not math.isfinite(seconds) or abs(seconds) > (CLOCK_LATEST - CLOCK_EARLIEST).total_seconds():
+            check_clock_range(math.inf)  # the same message as any other out-of-range move
+        self._write(
+            {
+                "clock_offset": case(
+                    (sandbox_state.c.clock_frozen_at.is_(None), sandbox_state.c.clock_offset + seconds),
+                    else_=sandbox_state.c.clock_offset,
+                ),
+                "clock_frozen_at": sandbox_state.c.clock_frozen_at + seconds,  # NULL (running) stays NULL
+            }
+        )
 
     def reset(self) -> None:
         self._write({"clock_frozen_at": None, "clock_offset": 0.0})
 
     def _write(self, values: dict[str, object]) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(sandbox_state)
-                .where(sandbox_state.c.id == 1)
-                .values(epoch=sandbox_state.c.epoch + 1, **values)
-            )
+        with write(self._engine) as tx:
+            tx.conn.execute(update(sandbox_state).where(sandbox_state.c.id == 1).values(**values))
+            check_clock_range(read_clock_state(tx.conn).now())  # out of range: nothing is committed
+            tx.record("sandbox", "updated")
         self.refresh()
+
+
+# The older name: oauth/tokens.py and some tests still type their clock argument as `Clock`.
+Clock = SandboxState

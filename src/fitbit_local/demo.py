@@ -56,27 +56,30 @@ class Demo:
 
 
 def ensure_demo(services: Services) -> Demo:
-    from fitbit_local.sources.load import store_synthetic_days
+    from fitbit_local.sources.load import NewUser, create_user_with_history
 
     store = services.store
     users: list[User] = []
     for spec in _USERS:
         user = store.users.find(spec.name)
-        if user is None:
+        if user is None:  # never created, or its creation was interrupted: (re)create it with its history
             today = local_today(spec.timezone, services.clock.now())
-            user = store.users.create(
-                name=spec.name,
-                password=DEMO_PASSWORD,
-                timezone=spec.timezone,
-                birth_date=spec.birth_date,
-                sex=spec.sex,
-                height_cm=spec.height_cm,
-                weight_kg=spec.weight_kg,
+            user, _ = create_user_with_history(
+                store,
+                NewUser(
+                    name=spec.name,
+                    password=DEMO_PASSWORD,
+                    timezone=spec.timezone,
+                    birth_date=spec.birth_date,
+                    sex=spec.sex,
+                    height_cm=spec.height_cm,
+                    weight_kg=spec.weight_kg,
+                ),
+                days=DEMO_DAYS,
+                seed=spec.seed,
+                end=today,
                 member_since=today,
-                synthetic=True,
-                synthetic_seed=spec.seed,
             )
-            store_synthetic_days(store, user, days=DEMO_DAYS, end=today, seed=spec.seed)
         users.append(user)
     owner = users[0]
     apps: list[tuple[App, str | None]] = []

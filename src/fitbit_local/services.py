@@ -1,4 +1,5 @@
-"""The long-lived objects a running server shares: store, clock, settings, token validator, rate limiter."""
+"""The long-lived objects a running server shares: store, sandbox state (clock, epoch, signing key), settings, token
+validator, rate limiter."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from fitbit_local.clock import Clock
+from fitbit_local.clock import SandboxState
 from fitbit_local.config import Settings
 from fitbit_local.oauth.tokens import AccessTokenValidator
 from fitbit_local.ratelimit import RateLimiter, make_rate_limiter
 from fitbit_local.store import Store
-from fitbit_local.store.sandbox import Fault
+from fitbit_local.store.faults import Fault
 from fitbit_local.store.users import User
 
 T = TypeVar("T")
@@ -24,35 +25,37 @@ log = logging.getLogger("fitbit_local")
 class Services:
     settings: Settings
     store: Store
-    clock: Clock
+    clock: SandboxState  # the sandbox clock, the cache epoch and the signing key (fitbit_local/clock.py)
     tokens: AccessTokenValidator
     rate_limiter: RateLimiter
-    signing_key: bytes
     _cache: dict[object, object] = field(default_factory=dict)
     _cache_epoch: int = -1
 
     @classmethod
     def build(cls, settings: Settings, store: Store | None = None) -> Services:
         store = store or Store.open(data_dir=settings.data_dir, database_url=settings.database_url)
-        clock = Clock(store.engine)
-        key = store.sandbox.signing_key()
+        clock = SandboxState(store.engine)
         return cls(
             settings=settings,
             store=store,
             clock=clock,
-            tokens=AccessTokenValidator(store.engine, clock, key),
+            tokens=AccessTokenValidator(store.engine, clock, clock.signing_key),
             rate_limiter=make_rate_limiter(
                 settings.rate_limit,
                 settings.rate_limit_backend,
                 engine=store.engine,
                 redis_url=settings.redis_url,
             ),
-            signing_key=key,
         )
+
+    @property
+    def signing_key(self) -> bytes:
+        return self.clock.signing_key
 
     def cached(self, key: object, load: Callable[[], T]) -> T:
         """A value read from the store, kept until the sandbox epoch moves (every write that matters to a cached
-        value bumps it in the same transaction, so all workers see changes on their next request)."""
+        value goes through store.write(), which bumps it in the same transaction, so all workers see changes on
+        their next request)."""
         if self._cache_epoch != self.clock.epoch:
             self._cache.clear()
             self._cache_epoch = self.clock.epoch
@@ -66,11 +69,11 @@ class Services:
         return self.cached(("user", user_id), lambda: self.store.users.get(user_id))
 
     def active_faults(self) -> list[Fault]:
-        return self.cached("faults", self.store.sandbox.list_faults)
+        return self.cached("faults", self.store.faults.list_faults)
 
     def matching_fault(self, path: str, client_id: str | None, user_id: str | None) -> Fault | None:
         """The first injected fault that matches this request and still has firings left (consumes one)."""
         for fault in self.active_faults():
-            if fault.matches(path, client_id, user_id) and self.store.sandbox.consume_fault(fault):
+            if fault.matches(path, client_id, user_id) and self.store.faults.consume_fault(fault):
                 return fault
         return None

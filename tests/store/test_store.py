@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from fitbit_local.clock import Clock
+from fitbit_local.clock import SandboxState
 from fitbit_local.physiology.day import DayArrays
 from fitbit_local.store import Store
 from fitbit_local.store.schema import metadata
@@ -139,7 +139,7 @@ def test_day_arrays_round_trip_and_replace(db):
 
 def test_the_clock_is_shared_through_the_database(store_url):
     a, b = Store.open(database_url=store_url), Store.open(database_url=store_url)
-    clock_a, clock_b = Clock(a.engine), Clock(b.engine)
+    clock_a, clock_b = SandboxState(a.engine), SandboxState(b.engine)
     clock_a.advance(86_400)
     clock_b.refresh()
     assert abs(clock_b.now() - clock_a.now()) < 5

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +12,7 @@ from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import parse_date
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.errors import FitbitError
+from fitbit_local.store.users import PROFILE_LOCALES
 
 PROFILE_PATH = "/user/{user_id}/profile.json"
 _PROFILE_STRINGS = (
@@ -142,7 +142,7 @@ def _text(field: str, max_length: int) -> Callable[[str, ParseScope], str]:
 
 
 def _locale(raw: str, scope: ParseScope) -> str:
-    if not _LOCALE.match(raw):
+    if raw not in PROFILE_LOCALES:  # the locales the profile documents
         raise _invalid("locale", raw[:20])
     return raw
 
@@ -157,7 +157,6 @@ def _timezone(raw: str, scope: ParseScope) -> str:
     return raw
 
 
-_LOCALE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
 BIRTHDAY_EARLIEST = date(1900, 1, 1)
 HEIGHT_CM_RANGE = (30.0, 300.0)  # what a person can measure; Fitbit refused values outside human ranges
 
@@ -171,7 +170,7 @@ PROFILE_FORM = (
     _form("birthday", _birthday, {"type": "string", "format": "date"}),
     _form("height", _height, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}),
     _form("fullName", _text("fullName", 100), {"type": "string", "maxLength": 100}),
-    _form("locale", _locale, {"type": "string", "pattern": _LOCALE.pattern}),
+    _form("locale", _locale, schemas.enum(*PROFILE_LOCALES)),
     _form("timezone", _timezone, {"type": "string"}),
 )
 
@@ -194,11 +193,9 @@ def update_profile(ctx: RequestContext) -> dict[str, object]:
         changes["display_name"] = args["fullName"]
     if "locale" in args:
         changes["locale"] = args["locale"]
-    if "timezone" in args:
-        ctx.services.store.users.set_timezone(ctx.user.id, args["timezone"], ctx.today)
-    if changes:
-        ctx.services.store.users.update(ctx.user.id, **changes)
-    ctx.user = ctx.services.store.users.get(ctx.user.id) or ctx.user
+    timezone = args.get("timezone")
+    if changes or timezone is not None:  # everything validated: one transaction changes all of it or nothing
+        ctx.user = ctx.services.store.users.update_profile(ctx.user.id, changes, timezone=timezone)
     return get_profile(ctx)
 
 

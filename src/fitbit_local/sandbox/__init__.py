@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime
 
@@ -15,9 +16,13 @@ def parse_duration(text: str) -> float:
     """Seconds from ``3600``, ``90s``, ``15m``, ``2h``, ``1d12h`` or ISO 8601 ``PT1H``/``P1DT2H``."""
     value = text.strip()
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        if not math.isfinite(seconds):
+            raise ValueError(f"not a duration: {text!r} (examples: 3600, 90s, 15m, 2h, 1d, PT1H)")
+        return seconds
     match = _DURATION.match(value) or _ISO_DURATION.match(value.upper())
     if not match or not any(match.groups()[1:]):
         raise ValueError(f"not a duration: {text!r} (examples: 3600, 90s, 15m, 2h, 1d, PT1H)")

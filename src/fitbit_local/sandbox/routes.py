@@ -1,12 +1,16 @@
 """The sandbox admin HTTP API under ``/_sandbox/`` (never under the Fitbit paths): clock and fault injection.
 
 When FITBIT_LOCAL_ADMIN_TOKEN is set, every call needs ``Authorization: Bearer <that token>``; otherwise the API is
-open, as befits a sandbox bound to loopback (see docs/sandbox.md).
+open, as befits a sandbox bound to loopback (see docs/sandbox.md). Open does not mean any web page may drive it: a
+write takes a JSON body sent as ``Content-Type: application/json``, which a cross-site page cannot send without a CORS
+preflight that this server never grants, and query parameters are never read. Every refusal is ``{"error": "..."}``
+with a 4xx status.
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import os
 from typing import Any
 
@@ -18,24 +22,77 @@ from starlette.routing import BaseRoute, Route
 from fitbit_local.edge import json_response
 from fitbit_local.sandbox import fault_error_key, injectable_errors, parse_duration, parse_instant
 from fitbit_local.services import Services
+from fitbit_local.store.faults import MAX_FAULT_COUNT
+
+JSON_BODY = "application/json"
+
+
+class AdminRefusal(Exception):
+    """A request the admin API refuses, with the status it answers."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _problem(message: str, status: int = 400) -> Response:
     return json_response({"error": message}, status)
 
 
-async def _body(request: Request) -> dict[str, Any]:
+async def _json_body(request: Request, allowed: frozenset[str]) -> dict[str, Any]:
+    """The JSON object a write sends; an empty body is an empty object. Anything but application/json is refused
+    (415): form and text bodies are what a cross-site page can POST without asking."""
     raw = await request.body()
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != JSON_BODY and (raw or request.method != "DELETE"):
+        # A bodiless DELETE is let through: browsers never send DELETE cross-site without a preflight.
+        raise AdminRefusal(f"send a JSON object with Content-Type: {JSON_BODY}", 415)
     if not raw:
-        return dict(request.query_params)
+        return {}
     try:
         data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        form = await request.form()
-        data = {k: v for k, v in form.items() if isinstance(v, str)}
+    except orjson.JSONDecodeError as exc:
+        raise AdminRefusal("the body is not valid JSON") from exc
     if not isinstance(data, dict):
-        raise ValueError("the body must be a JSON object")
+        raise AdminRefusal("the body must be a JSON object")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise AdminRefusal(f"unknown field {unknown[0]!r}; known: {', '.join(sorted(allowed))}")
     return data
+
+
+def _string(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise AdminRefusal(f'"{key}" must be a string')
+    return value
+
+
+def _integer(body: dict[str, Any], key: str, low: int, high: int) -> int | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise AdminRefusal(f'"{key}" must be an integer from {low} to {high}')
+    return value
+
+
+def _flag(body: dict[str, Any], key: str) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        raise AdminRefusal(f'"{key}" must be true or false')
+    return value
+
+
+def _seconds(body: dict[str, Any], key: str) -> float:
+    value = body[key]
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise AdminRefusal(f'"{key}" must be a duration such as "PT1H", "90s" or 3600')
+    if isinstance(value, float) and not math.isfinite(value):
+        raise AdminRefusal(f'"{key}" must be a finite duration')
+    return parse_duration(str(value))
 
 
 def routes(services: Services) -> list[BaseRoute]:
@@ -47,50 +104,60 @@ def routes(services: Services) -> list[BaseRoute]:
         header = request.headers.get("authorization", "")
         return hmac.compare_digest(header.encode(), f"Bearer {admin_token}".encode())
 
+    def change_clock(body: dict[str, Any]) -> None:
+        actions = [key for key in ("set", "advance", "reset") if key in body]
+        if len(actions) != 1:
+            raise AdminRefusal(
+                'give one of "set" (ISO instant, optional "frozen"), "advance" (duration) or "reset"'
+            )
+        if actions[0] == "set":
+            instant = _string(body, "set")
+            if instant is None:
+                raise AdminRefusal('"set" must be an ISO 8601 instant')
+            services.clock.set(parse_instant(instant), frozen=_flag(body, "frozen"))
+        elif actions[0] == "advance":
+            services.clock.advance(_seconds(body, "advance"))
+        elif body["reset"] is True:
+            services.clock.reset()
+        else:
+            raise AdminRefusal('"reset" must be true')
+
     async def clock(request: Request) -> Response:
         if not authorised(request):
             return _problem("admin token required", 401)
         if request.method == "POST":
             try:
-                body = await _body(request)
-                if "set" in body:
-                    services.clock.set(
-                        parse_instant(str(body["set"])), frozen=bool(body.get("frozen", False))
-                    )
-                elif "advance" in body:
-                    services.clock.advance(parse_duration(str(body["advance"])))
-                elif body.get("reset"):
-                    services.clock.reset()
-                else:
-                    return _problem(
-                        'give "set" (ISO instant, optional "frozen"), "advance" (duration) or "reset"'
-                    )
-            except ValueError as exc:
+                change_clock(await _json_body(request, frozenset({"set", "frozen", "advance", "reset"})))
+            except AdminRefusal as refusal:
+                return _problem(str(refusal), refusal.status)
+            except ValueError as exc:  # the clock's own rules: parse errors, the allowed range
                 return _problem(str(exc))
         return json_response(services.clock.describe())
 
     async def faults(request: Request) -> Response:
         if not authorised(request):
             return _problem("admin token required", 401)
-        store = services.store.sandbox
-        if request.method == "POST":
-            try:
-                body = await _body(request)
-                status = int(body["status"]) if body.get("status") not in (None, "") else None
-                count = int(body["count"]) if body.get("count") not in (None, "") else None
-                fault = store.add_fault(
-                    fault_error_key(status, body.get("error")),
-                    client_id=body.get("app") or None,
-                    user_id=body.get("user") or None,
-                    path_prefix=body.get("path_prefix") or None,
-                    count=count,
+        store = services.store.faults
+        try:
+            if request.method == "POST":
+                body = await _json_body(
+                    request, frozenset({"status", "error", "app", "user", "path_prefix", "count"})
                 )
-            except (ValueError, TypeError) as exc:
-                return _problem(str(exc))
-            return json_response(fault.to_json(), 201)
-        if request.method == "DELETE":
-            removed = store.clear_faults()
-            return json_response({"removed": removed})
+                fault = store.add_fault(
+                    fault_error_key(_integer(body, "status", 100, 599), _string(body, "error")),
+                    client_id=_string(body, "app"),
+                    user_id=_string(body, "user"),
+                    path_prefix=_string(body, "path_prefix"),
+                    count=_integer(body, "count", 1, MAX_FAULT_COUNT),
+                )
+                return json_response(fault.to_json(), 201)
+            if request.method == "DELETE":
+                body = await _json_body(request, frozenset({"id"}))
+                return json_response({"removed": store.clear_faults(_integer(body, "id", 1, 2**31 - 1))})
+        except AdminRefusal as refusal:
+            return _problem(str(refusal), refusal.status)
+        except ValueError as exc:  # the catalogue's and the store's own rules
+            return _problem(str(exc))
         return json_response(
             {"faults": [f.to_json() for f in store.list_faults()], "errors": injectable_errors()}
         )

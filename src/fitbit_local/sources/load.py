@@ -1,18 +1,25 @@
-"""Load synthetic days into the store: what ``fitbit-local generate`` and ``serve --demo`` call.
+"""Load synthetic days into the store: what ``fitbit-local users create --synthetic-days``, ``generate`` and
+``serve --demo`` call.
 
 The person is drawn from the seed with the user's stored profile (birth date, sex, height, weight) imposed, so the
 profile endpoint and the data agree; each day's summary is derived by `physiology.summaries` from the same arrays
 that are stored, so intraday sums equal daily values.
+
+A user created with history is created *unfinished* (store/users.py): invisible until its last day is stored. A
+creation that dies half-way therefore leaves nothing anyone sees, and running the same creation again resumes it from
+the first day not yet stored (generation is deterministic per date); a different creation of that name replaces it.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.sources.synthetic import Person, generate_days
 from fitbit_local.store import Store
-from fitbit_local.store.users import User
+from fitbit_local.store.users import User, password_matches
 
 BATCH_DAYS = 30
 
@@ -24,16 +31,32 @@ def person_for(user: User, seed: int) -> Person:
     )
 
 
-def store_synthetic_days(store: Store, user: User, *, days: int, end: date, seed: int) -> int:
-    """Generate `days` days ending on `end` (inclusive) for `user` and store them; returns the number stored."""
+def history_seed(user: User, seed: int | None) -> int:
+    """The seed of a user's synthetic history: the one given, else the user's own, else one drawn from its id."""
+    if seed is not None:
+        return seed
+    return user.synthetic_seed or int.from_bytes(user.id.encode(), "big")
+
+
+def store_synthetic_days(
+    store: Store, user: User, *, days: int, end: date, seed: int, resume: bool = False
+) -> int:
+    """Generate `days` days ending on `end` (inclusive) for `user` and store them, `BATCH_DAYS` per transaction;
+    returns the number of days of the range stored. With `resume`, days from the start of the range that are already
+    stored are kept and generation starts at the first missing one."""
     if days <= 0:
         return 0
     person = person_for(user, seed)
     start = end - timedelta(days=days - 1)
-    fallback = store.series.latest_resting_hr(user.id, before=start)
+    first = start
+    if resume:
+        stored_days = store.series.get_summaries(user.id, start, end)
+        while first <= end and first.isoformat() in stored_days:
+            first += timedelta(days=1)
+    stored = (first - start).days
+    fallback = store.series.latest_resting_hr(user.id, before=first)
     batch: list[tuple[date, object, dict[str, object]]] = []
-    stored = 0
-    for day, arrays in generate_days(person, start, days, seed):
+    for day, arrays in generate_days(person, first, (end - first).days + 1, seed):
         summary = derive_daily_summary(
             arrays,
             age=user.age_on(day),
@@ -49,3 +72,61 @@ def store_synthetic_days(store: Store, user: User, *, days: int, end: date, seed
     if batch:
         stored += store.series.put_days(user.id, batch, source="synthetic")  # type: ignore[arg-type]
     return stored
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """What `users create` asks for (store/users.py `UserRepository.create` arguments)."""
+
+    name: str
+    password: str
+    timezone: str = "UTC"
+    locale: str = "en_US"
+    birth_date: date = date(1990, 1, 1)
+    sex: str = "NA"
+    height_cm: float = 170.0
+    weight_kg: float = 70.0
+
+    def request(self, days: int, seed: int | None) -> dict[str, Any]:
+        """The creation as data, without the password: a rerun resumes only an identical request."""
+        values = asdict(self)
+        del values["password"]
+        values["birth_date"] = self.birth_date.isoformat()
+        return {"profile": values, "days": days, "seed": seed}
+
+
+def create_user_with_history(
+    store: Store, new: NewUser, *, days: int, seed: int | None, end: date, member_since: date
+) -> tuple[User, int]:
+    """Create a user with `days` days of synthetic history ending on `end`, all or (visibly) nothing.
+
+    An unfinished creation of the same name from an identical request (same profile, password, days and seed) is
+    resumed, with the end date and member-since date it started with; any other unfinished one is replaced."""
+    request = new.request(days, seed)
+    found = store.users.unfinished(new.name)
+    if (
+        found is not None
+        and found.job["request"] == request
+        and password_matches(new.password, found.password_hash)
+    ):
+        user, job = found.user, found.job
+    else:
+        job = {"request": request, "end": end.isoformat()}
+        user = store.users.create(
+            name=new.name,
+            password=new.password,
+            timezone=new.timezone,
+            locale=new.locale,
+            birth_date=new.birth_date,
+            sex=new.sex,
+            height_cm=new.height_cm,
+            weight_kg=new.weight_kg,
+            member_since=member_since,
+            synthetic=True,
+            synthetic_seed=seed,
+            creation_job=job,
+        )
+    stored = store_synthetic_days(
+        store, user, days=days, end=date.fromisoformat(job["end"]), seed=history_seed(user, seed), resume=True
+    )
+    return store.users.finish_creation(user.id), stored

@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from fitbit_local.store.apps import AppRepository
-from fitbit_local.store.changes import WriteTransaction, write
+from fitbit_local.store.changes import ChangeRepository, WriteTransaction, write
 from fitbit_local.store.db import create_db_engine, database_url_for, migrate
-from fitbit_local.store.sandbox import SandboxRepository
+from fitbit_local.store.faults import FaultRepository
 from fitbit_local.store.series import SeriesRepository
 from fitbit_local.store.users import UserRepository
 
@@ -22,8 +22,14 @@ class Store:
         self.engine = engine
         self.users = UserRepository(engine)
         self.apps = AppRepository(engine)
-        self.sandbox = SandboxRepository(engine)
+        self.faults = FaultRepository(engine)
         self.series = SeriesRepository(engine)
+        self.changes = ChangeRepository(engine)
+
+    @property
+    def sandbox(self) -> FaultRepository:
+        """The older name of `faults` (the sandbox's clock and epoch are `fitbit_local.clock.SandboxState`)."""
+        return self.faults
 
     @classmethod
     def open(cls, *, data_dir: str | Path | None = None, database_url: str | None = None) -> Store:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -14,7 +13,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fitbit_local.ids import new_client_secret, new_encoded_id, token_hash
-from fitbit_local.store.sandbox import bump_epoch
+from fitbit_local.store.changes import write
 from fitbit_local.store.schema import apps
 
 APP_TYPES = ("server", "client", "personal")
@@ -121,8 +120,8 @@ class AppRepository:
         for _attempt in range(20):
             client_id = new_encoded_id()
             try:
-                with self._engine.begin() as conn:
-                    conn.execute(
+                with write(self._engine) as tx:
+                    tx.conn.execute(
                         insert(apps).values(
                             client_id=client_id,
                             name=name,
@@ -133,9 +132,10 @@ class AppRepository:
                             read_only=read_only,
                             intraday=intraday,
                             access_generation=0,
-                            created_at=time.time(),
+                            created_at=tx.now,
                         )
                     )
+                    tx.record("apps", "created", user_id=owner_user_id, client_id=client_id)
             except IntegrityError:
                 continue
             app = self.get(client_id)
@@ -189,9 +189,9 @@ class AppRepository:
             values["read_only"] = read_only
             values["access_generation"] = apps.c.access_generation + 1
         if values:
-            with self._engine.begin() as conn:
-                conn.execute(update(apps).where(apps.c.client_id == client_id).values(**values))
-                bump_epoch(conn)
+            with write(self._engine) as tx:
+                tx.conn.execute(update(apps).where(apps.c.client_id == client_id).values(**values))
+                tx.record("apps", "updated", user_id=current.owner_user_id, client_id=client_id)
         updated = self.get(client_id)
         assert updated is not None
         return updated

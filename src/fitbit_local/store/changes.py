@@ -3,17 +3,16 @@
 A write transaction records what it changed (user, collection, user-local date, kind) as rows of the ``changes``
 table and bumps the sandbox epoch, both in the same transaction as the write itself. Every worker's in-process
 caches are dropped when the epoch moves, and subscription notifications (a later issue) read the change rows in id
-order, so they are durable and ordered. The epoch bump happens on every exit of `write` that commits, recorded
-changes or not, so a write that forgets to invalidate the caches cannot be written; `tests/store/test_changes.py`
-checks that no module outside this one opens a write transaction of its own.
+order (`ChangeRepository.since`), so they are durable and ordered. The epoch bump happens on every exit of `write`
+that commits, recorded changes or not, so a write that forgets to invalidate the caches cannot be written;
+`tests/store/test_changes.py` checks that no module outside this one opens a write transaction of its own.
 
-``now`` of a transaction is the sandbox clock, read from ``sandbox_state`` inside the transaction, so every
+``now`` of a transaction is the sandbox clock, read from ``sandbox_state`` as the transaction starts, so every
 ``created_at`` is on the same clock as token expiry and "today".
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from fitbit_local.store.sandbox import read_clock_state
 from fitbit_local.store.schema import changes, sandbox_state
 
 # Fitbit's subscription collection types [DOC subscriptions], plus the internal collections the sandbox tracks.
@@ -43,11 +43,16 @@ KINDS = frozenset({"created", "updated", "deleted"})
 
 @dataclass(frozen=True)
 class Change:
+    """One thing a write changed. ``id`` and ``recorded_at`` are set once it is committed (read back by
+    `ChangeRepository.since`); ids grow in commit order."""
+
     collection: str
     kind: str
     user_id: str | None = None
     day: date | None = None
     client_id: str | None = None
+    id: int | None = None
+    recorded_at: float | None = None
 
 
 @dataclass
@@ -76,22 +81,18 @@ class WriteTransaction:
             self.recorded.append(Change(collection, kind, user_id, d, client_id))
 
 
-def sandbox_now(conn: Connection) -> float:
-    """The sandbox clock's "now", read inside `conn`'s transaction."""
-    row = conn.execute(select(sandbox_state.c.clock_offset, sandbox_state.c.clock_frozen_at)).first()
-    if row is None:
-        return time.time()  # the migration creating the state row is itself running
-    if row.clock_frozen_at is not None:
-        return float(row.clock_frozen_at)
-    return time.time() + float(row.clock_offset)
-
-
 @contextmanager
 def write(engine: Engine) -> Iterator[WriteTransaction]:
     """One write transaction: commits the write, its change records and the epoch bump together, or none of them."""
     with engine.begin() as conn:
-        tx = WriteTransaction(conn, sandbox_now(conn))
+        tx = WriteTransaction(conn, read_clock_state(conn).now())
         yield tx
+        # The epoch row is updated before the change rows are inserted: on PostgreSQL a concurrent write waits on
+        # that row lock until this one commits, so change ids are drawn in commit order and a reader following ids
+        # (`since`) never passes over one that commits late. (SQLite runs one write at a time anyway.)
+        conn.execute(
+            update(sandbox_state).where(sandbox_state.c.id == 1).values(epoch=sandbox_state.c.epoch + 1)
+        )
         if tx.recorded:
             conn.execute(
                 insert(changes),
@@ -107,6 +108,29 @@ def write(engine: Engine) -> Iterator[WriteTransaction]:
                     for c in tx.recorded
                 ],
             )
-        conn.execute(
-            update(sandbox_state).where(sandbox_state.c.id == 1).values(epoch=sandbox_state.c.epoch + 1)
-        )
+
+
+class ChangeRepository:
+    """The committed change records, for readers that follow them (subscription notifications, later)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def since(self, change_id: int = 0, limit: int = 1000) -> list[Change]:
+        """Changes with an id above `change_id`, oldest first, at most `limit` of them."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(changes).where(changes.c.id > change_id).order_by(changes.c.id).limit(limit)
+            ).all()
+        return [
+            Change(
+                collection=r.collection,
+                kind=r.kind,
+                user_id=r.user_id,
+                day=date.fromisoformat(r.day) if r.day is not None else None,
+                client_id=r.client_id,
+                id=r.id,
+                recorded_at=r.recorded_at,
+            )
+            for r in rows
+        ]

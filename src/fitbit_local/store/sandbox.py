@@ -1,111 +1,82 @@
-"""Sandbox state other than the clock: the cache epoch, the token signing key, and injected faults."""
+"""Sandbox state as stored: the one ``sandbox_state`` row (clock, cache epoch, signing key).
+
+`fitbit_local.clock.SandboxState` is the object the server and the CLI hold; this module is what it and the change
+seam (store/changes.py) read. (Injected faults are store/faults.py.)
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, select, update
 
-from fitbit_local.errors.catalogue import CATALOGUE, ErrorKey
-from fitbit_local.store.schema import faults, sandbox_state
+from fitbit_local.store.schema import sandbox_state
+
+# The instants the sandbox clock may show. Fitbit's data starts in 2009 (the first trackers) and nothing the API
+# serves predates 2000; at the top, every local date and every range the API computes from "today" (time zones up to
+# UTC+14, periods of a few years, token lifetimes) must stay inside Python's dates, which end with year 9999.
+CLOCK_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+CLOCK_LATEST = datetime(9900, 1, 1, tzinfo=UTC)
+
+# The one per-request read: a raw SQL string, run through FastReader without SQLAlchemy's statement machinery.
+STATE_SQL = "SELECT clock_offset, clock_frozen_at, epoch FROM sandbox_state WHERE id = 1"
 
 
-def bump_epoch(conn: Connection) -> None:
-    """Tell every worker's in-process caches that apps, tokens or faults changed (same transaction as the change)."""
-    conn.execute(update(sandbox_state).where(sandbox_state.c.id == 1).values(epoch=sandbox_state.c.epoch + 1))
+def wall_clock() -> float:
+    """The system time: the one call of it. Everything else asks the sandbox clock."""
+    return time.time()
+
+
+def check_clock_range(instant: float) -> None:
+    if not CLOCK_EARLIEST.timestamp() <= instant < CLOCK_LATEST.timestamp():
+        raise ValueError(
+            f"the sandbox clock must stay between {CLOCK_EARLIEST.date().isoformat()} and "
+            f"{CLOCK_LATEST.date().isoformat()} (UTC)"
+        )
 
 
 @dataclass(frozen=True)
-class Fault:
-    id: int
-    error_key: ErrorKey
-    client_id: str | None
-    user_id: str | None
-    path_prefix: str | None
-    remaining: int | None
+class ClockState:
+    """The sandbox clock and cache epoch as one read of the state row found them."""
 
-    def matches(self, path: str, client_id: str | None, user_id: str | None) -> bool:
-        if self.path_prefix is not None and not path.startswith(self.path_prefix):
-            return False
-        if self.client_id is not None and self.client_id != client_id:
-            return False
-        if self.user_id is not None and self.user_id != user_id:
-            return False
-        return True
+    offset: float  # seconds added to the real time
+    frozen_at: float | None  # when set, "now" is this instant
+    epoch: int  # moves on every committed write: in-process caches are dropped when it does
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "error": self.error_key,
-            "client_id": self.client_id,
-            "user_id": self.user_id,
-            "path_prefix": self.path_prefix,
-            "remaining": self.remaining,
-        }
+    @classmethod
+    def from_row(cls, row: tuple) -> ClockState:
+        offset, frozen_at, epoch = row
+        return cls(float(offset), None if frozen_at is None else float(frozen_at), int(epoch))
+
+    def now(self) -> float:
+        """Seconds since the Unix epoch, on the sandbox clock."""
+        if self.frozen_at is not None:
+            return self.frozen_at
+        return wall_clock() + self.offset
 
 
-class SandboxRepository:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+def read_clock_state(conn: Connection) -> ClockState:
+    row = conn.execute(
+        select(sandbox_state.c.clock_offset, sandbox_state.c.clock_frozen_at, sandbox_state.c.epoch).where(
+            sandbox_state.c.id == 1
+        )
+    ).first()
+    if row is None:
+        raise RuntimeError("the database has no sandbox state row: it was not migrated")
+    return ClockState.from_row(tuple(row))
 
-    def signing_key(self) -> bytes:
-        with self._engine.connect() as conn:
-            key = conn.execute(
-                select(sandbox_state.c.signing_key).where(sandbox_state.c.id == 1)
-            ).scalar_one()
-        return bytes.fromhex(key)
 
-    def add_fault(
-        self,
-        error_key: ErrorKey,
-        *,
-        client_id: str | None = None,
-        user_id: str | None = None,
-        path_prefix: str | None = None,
-        count: int | None = None,
-    ) -> Fault:
-        with self._engine.begin() as conn:
-            fault_id = conn.execute(
-                insert(faults).values(
-                    error_key=error_key,
-                    client_id=client_id,
-                    user_id=user_id,
-                    path_prefix=path_prefix,
-                    remaining=count,
-                    created_at=time.time(),
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]  # always set by an INSERT
-            bump_epoch(conn)
-        return Fault(fault_id, error_key, client_id, user_id, path_prefix, count)
+def read_signing_key(engine: Engine) -> bytes:
+    """The HS256 key of the access tokens, drawn once when the database was created."""
+    with engine.connect() as conn:
+        key = conn.execute(select(sandbox_state.c.signing_key).where(sandbox_state.c.id == 1)).scalar_one()
+    return bytes.fromhex(key)
 
-    def list_faults(self) -> list[Fault]:
-        with self._engine.connect() as conn:
-            rows = conn.execute(select(faults).order_by(faults.c.id)).all()
-        return [
-            Fault(r.id, r.error_key, r.client_id, r.user_id, r.path_prefix, r.remaining)
-            for r in rows
-            if r.error_key in CATALOGUE  # written through add_fault, which takes only catalogue keys
-        ]
 
-    def clear_faults(self, fault_id: int | None = None) -> int:
-        with self._engine.begin() as conn:
-            stmt = delete(faults) if fault_id is None else delete(faults).where(faults.c.id == fault_id)
-            removed = conn.execute(stmt).rowcount
-            bump_epoch(conn)
-        return removed
-
-    def consume_fault(self, fault: Fault) -> bool:
-        """Use one of a counted fault's firings; False when another worker used the last one first."""
-        if fault.remaining is None:
-            return True
-        with self._engine.begin() as conn:
-            used = conn.execute(
-                update(faults)
-                .where(faults.c.id == fault.id, faults.c.remaining > 0)
-                .values(remaining=faults.c.remaining - 1)
-            ).rowcount
-            if used:
-                conn.execute(delete(faults).where(faults.c.id == fault.id, faults.c.remaining <= 0))
-                bump_epoch(conn)
-        return bool(used)
+def bump_epoch(conn: Connection) -> None:
+    """PENDING REMOVAL: only oauth/revocation.py still calls this; the OAuth branch moves it onto `store.write()`,
+    which bumps the epoch itself. Delete this function when that branch is merged (tests/store/test_changes.py
+    allows no other caller)."""
+    conn.execute(update(sandbox_state).where(sandbox_state.c.id == 1).values(epoch=sandbox_state.c.epoch + 1))

@@ -39,6 +39,9 @@ users = Table(
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("synthetic_seed", Integer, nullable=True),
     Column("created_at", Float, nullable=False),
+    # NULL for a user in use. While a creation with history is unfinished, the JSON of that job: every reader skips
+    # the user, and a rerun of the creation resumes or replaces it (store/users.py, sources/load.py).
+    Column("creation_job", Text, nullable=True),
 )
 
 # A user's time zones over time: the zone in effect from `effective_from` (a local date) on.

@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import Engine, bindparam, delete, func, insert, select
 
 from fitbit_local.physiology.day import SERIES, DayArrays
-from fitbit_local.store.sandbox import bump_epoch
+from fitbit_local.store.changes import write
 from fitbit_local.store.schema import daily_summaries, series_days
 
 _COMPRESSION_LEVEL = 6
@@ -52,37 +52,53 @@ class SeriesRepository:
     def put_days(
         self, user_id: str, days: Iterable[tuple[date, DayArrays, dict[str, object]]], *, source: str
     ) -> int:
-        """Store (day, arrays, summary JSON) triples in one transaction, replacing what those days held."""
+        """Store (day, arrays, summary JSON) triples in one transaction, replacing what those days held. Records an
+        ``activities`` change for every day and a ``sleep`` change for every day with sleep in it."""
         series_rows: list[dict[str, object]] = []
         summary_rows: list[dict[str, object]] = []
-        day_keys: list[str] = []
+        stored_days: list[date] = []
+        sleep_days: list[date] = []
         for day, arrays, summary in days:
             key = day.isoformat()
-            day_keys.append(key)
+            stored_days.append(day)
+            if arrays.sleep.any():
+                sleep_days.append(day)
             for name, array in arrays.items():
                 if array.any():  # an all-zero series is "no data": not stored
                     series_rows.append({"user_id": user_id, "series": name, "day": key, "data": pack(array)})
             summary_rows.append(
                 {"user_id": user_id, "day": key, "source": source, "data": orjson.dumps(summary).decode()}
             )
-        if not day_keys:
+        if not stored_days:
             return 0
-        with self._engine.begin() as conn:
+        day_keys = [d.isoformat() for d in stored_days]
+        with write(self._engine) as tx:
+            replaced: set[str] = set()
             for chunk_start in range(0, len(day_keys), 500):
                 chunk = day_keys[chunk_start : chunk_start + 500]
-                conn.execute(
+                replaced.update(
+                    tx.conn.execute(
+                        select(daily_summaries.c.day).where(
+                            daily_summaries.c.user_id == user_id, daily_summaries.c.day.in_(chunk)
+                        )
+                    ).scalars()
+                )
+                tx.conn.execute(
                     delete(series_days).where(series_days.c.user_id == user_id, series_days.c.day.in_(chunk))
                 )
-                conn.execute(
+                tx.conn.execute(
                     delete(daily_summaries).where(
                         daily_summaries.c.user_id == user_id, daily_summaries.c.day.in_(chunk)
                     )
                 )
             if series_rows:
-                conn.execute(insert(series_days), series_rows)
-            conn.execute(insert(daily_summaries), summary_rows)
-            bump_epoch(conn)  # cached summaries (e.g. the profile's averageDailySteps) are stale now
-        return len(day_keys)
+                tx.conn.execute(insert(series_days), series_rows)
+            tx.conn.execute(insert(daily_summaries), summary_rows)
+            for collection, collection_days in (("activities", stored_days), ("sleep", sleep_days)):
+                for day in collection_days:
+                    kind = "updated" if day.isoformat() in replaced else "created"
+                    tx.record(collection, kind, user_id=user_id, day=day)
+        return len(stored_days)
 
     def get_series(self, user_id: str, name: str, day: date) -> np.ndarray | None:
         """One series of one local day, or None when the day holds no data for it."""

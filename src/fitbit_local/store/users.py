@@ -1,22 +1,39 @@
-"""Users: account, profile fields and time-zone history."""
+"""Users: account, profile fields and time-zone history.
+
+The time-zone history is a step function over local dates: each entry holds from its ``effective_from`` date until
+the next entry. A change effective from date E replaces everything from E on (later-dated entries are dropped), so the
+newest change is always the current zone and the days before E keep the zones they were lived in (docs/decisions.md,
+"Time-zone history: the newest change wins").
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, insert, or_, select
+import orjson
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from fitbit_local.ids import new_encoded_id
-from fitbit_local.store.sandbox import bump_epoch
+from fitbit_local.store.changes import write
 from fitbit_local.store.schema import user_timezones, users
 
 _PBKDF2_ITERATIONS = 120_000
+_FIRST_ENTRY = "0000-01-01"  # the zone a user was created with holds from the beginning of time
+
+# The locales a profile may hold [DOC updateProfile: "one of the locales, currently – (en_US, fr_FR, de_DE, es_ES,
+# en_GB, en_AU, en_NZ, ja_JP)"].
+PROFILE_LOCALES = ("en_US", "fr_FR", "de_DE", "es_ES", "en_GB", "en_AU", "en_NZ", "ja_JP")
+PROFILE_FIELDS = frozenset({"display_name", "locale", "birth_date", "sex", "height_cm", "weight_kg"})
+SEXES = ("MALE", "FEMALE", "NA")
 
 
 def hash_password(password: str) -> str:
@@ -29,6 +46,69 @@ def password_matches(password: str, stored: str) -> bool:
     _scheme, iterations, salt, digest = stored.split("$")
     candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), int(iterations)).hex()
     return hmac.compare_digest(candidate, digest)
+
+
+def check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Europe/Paris)") from exc
+
+
+def check_profile_fields(fields: Mapping[str, object]) -> None:
+    """The rules a stored profile keeps, whoever writes it (API, CLI, demo)."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
+    if "locale" in fields and fields["locale"] not in PROFILE_LOCALES:
+        raise ValueError(f"locale must be one of {', '.join(PROFILE_LOCALES)}")
+    if "sex" in fields and fields["sex"] not in SEXES:
+        raise ValueError(f"sex must be one of {', '.join(SEXES)}")
+    if "display_name" in fields and len(str(fields["display_name"])) > 200:
+        raise ValueError("a display name has at most 200 characters")
+    for name in ("height_cm", "weight_kg"):
+        if name in fields and not 0 < float(fields[name]) < 10_000:  # type: ignore[arg-type]
+            raise ValueError(f"{name} must be a positive number below 10000")
+    if "birth_date" in fields:
+        date.fromisoformat(str(fields["birth_date"]))  # ValueError when it is not a date
+
+
+def _upsert_timezone(conn: Connection, user_id: str, effective_from: str, timezone: str) -> None:
+    """INSERT … ON CONFLICT DO UPDATE on either dialect: a concurrent writer of the same entry never makes it a
+    unique violation (issue #8 item 4)."""
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = dialect_insert(user_timezones).values(
+        user_id=user_id, effective_from=effective_from, timezone=timezone
+    )
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[user_timezones.c.user_id, user_timezones.c.effective_from],
+            set_={"timezone": stmt.excluded.timezone},
+        )
+    )
+
+
+def _change_timezone(
+    conn: Connection, user_id: str, timezone: str, effective_from: date | None, now: float
+) -> None:
+    """Make `timezone` the user's zone from `effective_from` on (default: the user's local date at `now`), dropping
+    every entry dated later: the newest change wins, whatever date a zone ahead of UTC gave an earlier one."""
+    zones = conn.execute(
+        select(user_timezones.c.effective_from, user_timezones.c.timezone)
+        .where(user_timezones.c.user_id == user_id)
+        .order_by(user_timezones.c.effective_from)
+    ).all()
+    if effective_from is None:
+        effective_from = datetime.fromtimestamp(now, ZoneInfo(zones[-1].timezone)).date()
+    key = effective_from.isoformat()
+    conn.execute(
+        delete(user_timezones).where(
+            user_timezones.c.user_id == user_id, user_timezones.c.effective_from > key
+        )
+    )
+    in_effect = [z.timezone for z in zones if z.effective_from <= key]
+    if not in_effect or in_effect[-1] != timezone:
+        _upsert_timezone(conn, user_id, key, timezone)
 
 
 @dataclass(frozen=True)
@@ -78,6 +158,15 @@ class User:
         }
 
 
+@dataclass(frozen=True)
+class UnfinishedUser:
+    """A user whose creation has not finished: invisible to every reader (`UserRepository.create`)."""
+
+    user: User
+    job: dict[str, Any]  # what the creation was asked to do, as `creation_job` stored it
+    password_hash: str
+
+
 class UserRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -97,17 +186,31 @@ class UserRepository:
         synthetic: bool = False,
         synthetic_seed: int | None = None,
         display_name: str | None = None,
+        creation_job: dict[str, Any] | None = None,
     ) -> User:
+        """Create a user. With `creation_job` the user is created *unfinished*: invisible to every reader until
+        `finish_creation`, so a creation that dies half-way (a killed `users create --synthetic-days`) leaves nothing
+        anyone sees, and the next creation of that name replaces or resumes it (sources/load.py)."""
+        check_timezone(timezone)
+        check_profile_fields(
+            {"locale": locale, "sex": sex, "height_cm": height_cm, "weight_kg": weight_kg}
+            | ({"display_name": display_name} if display_name is not None else {})
+        )
         since = (member_since or birth_date).isoformat()
+        password_hash = hash_password(password)
         for _attempt in range(20):
             user_id = new_encoded_id()
             try:
-                with self._engine.begin() as conn:
-                    conn.execute(
+                with write(self._engine) as tx:
+                    # an unfinished creation of the same name is replaced (its history goes with it)
+                    tx.conn.execute(
+                        delete(users).where(users.c.name == name, users.c.creation_job.is_not(None))
+                    )
+                    tx.conn.execute(
                         insert(users).values(
                             id=user_id,
                             name=name,
-                            password_hash=hash_password(password),
+                            password_hash=password_hash,
                             display_name=display_name or name,
                             locale=locale,
                             birth_date=birth_date.isoformat(),
@@ -117,26 +220,67 @@ class UserRepository:
                             member_since=since,
                             synthetic=synthetic,
                             synthetic_seed=synthetic_seed,
-                            created_at=time.time(),
+                            creation_job=orjson.dumps(creation_job).decode()
+                            if creation_job is not None
+                            else None,
+                            created_at=tx.now,
                         )
                     )
-                    conn.execute(
+                    tx.conn.execute(
                         insert(user_timezones).values(
-                            user_id=user_id, effective_from="0000-01-01", timezone=timezone
+                            user_id=user_id, effective_from=_FIRST_ENTRY, timezone=timezone
                         )
                     )
+                    if creation_job is None:
+                        tx.record("profile", "created", user_id=user_id)
             except IntegrityError as exc:
                 if self.find(name) is not None:
                     raise ValueError(f"a user named {name!r} already exists") from exc
-                continue  # encoded id collision: draw another
-            user = self.get(user_id)
+                continue  # encoded id collision (or a concurrent creation of an unfinished user): draw again
+            user = self._load(user_id, unfinished=creation_job is not None)
             assert user is not None
             return user
         raise RuntimeError("could not allocate an encoded user id")
 
-    def get(self, user_id: str) -> User | None:
+    def unfinished(self, name: str) -> UnfinishedUser | None:
+        """The unfinished creation of `name`, if there is one."""
         with self._engine.connect() as conn:
-            row = conn.execute(select(users).where(users.c.id == user_id)).first()
+            row = conn.execute(
+                select(users.c.id, users.c.creation_job, users.c.password_hash).where(
+                    users.c.name == name, users.c.creation_job.is_not(None)
+                )
+            ).first()
+        if row is None:
+            return None
+        user = self._load(row.id, unfinished=True)
+        return (
+            UnfinishedUser(user, orjson.loads(row.creation_job), row.password_hash)
+            if user is not None
+            else None
+        )
+
+    def finish_creation(self, user_id: str) -> User:
+        """Make an unfinished user (and the history written for it) visible, in one write."""
+        with write(self._engine) as tx:
+            done = tx.conn.execute(
+                update(users)
+                .where(users.c.id == user_id, users.c.creation_job.is_not(None))
+                .values(creation_job=None)
+            ).rowcount
+            if not done:
+                raise KeyError(user_id)
+            tx.record("profile", "created", user_id=user_id)
+        user = self.get(user_id)
+        assert user is not None
+        return user
+
+    def get(self, user_id: str) -> User | None:
+        return self._load(user_id, unfinished=False)
+
+    def _load(self, user_id: str, *, unfinished: bool) -> User | None:
+        finished = users.c.creation_job.is_not(None) if unfinished else users.c.creation_job.is_(None)
+        with self._engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.id == user_id, finished)).first()
             if row is None:
                 return None
             zones = conn.execute(
@@ -162,7 +306,9 @@ class UserRepository:
     def find(self, name_or_id: str) -> User | None:
         with self._engine.connect() as conn:
             user_id = conn.execute(
-                select(users.c.id).where(or_(users.c.id == name_or_id, users.c.name == name_or_id))
+                select(users.c.id).where(
+                    or_(users.c.id == name_or_id, users.c.name == name_or_id), users.c.creation_job.is_(None)
+                )
             ).scalar()
         return self.get(user_id) if user_id else None
 
@@ -170,7 +316,7 @@ class UserRepository:
         with self._engine.connect() as conn:
             row = conn.execute(
                 select(users.c.id, users.c.password_hash).where(
-                    or_(users.c.id == name_or_id, users.c.name == name_or_id)
+                    or_(users.c.id == name_or_id, users.c.name == name_or_id), users.c.creation_job.is_(None)
                 )
             ).first()
         if row is None:
@@ -180,31 +326,50 @@ class UserRepository:
 
     def list(self) -> list[User]:
         with self._engine.connect() as conn:
-            ids = conn.execute(select(users.c.id).order_by(users.c.created_at)).scalars().all()
+            ids = (
+                conn.execute(
+                    select(users.c.id).where(users.c.creation_job.is_(None)).order_by(users.c.created_at)
+                )
+                .scalars()
+                .all()
+            )
         return [u for u in (self.get(i) for i in ids) if u is not None]
+
+    def update_profile(
+        self,
+        user_id: str,
+        fields: Mapping[str, object],
+        *,
+        timezone: str | None = None,
+        effective_from: date | None = None,
+    ) -> User:
+        """Change profile fields (column names of the users table) and, optionally, the time zone from
+        `effective_from` on (default: the user's local today by the sandbox clock), all in one transaction: an
+        invalid value changes nothing."""
+        check_profile_fields(fields)
+        if timezone is not None:
+            check_timezone(timezone)
+        with write(self._engine) as tx:
+            # Touching the user's row first serialises concurrent profile writes of one user (PostgreSQL row lock;
+            # on SQLite it takes the write lock) so each reads the zone history the previous one left.
+            found = tx.conn.execute(
+                update(users)
+                .where(users.c.id == user_id, users.c.creation_job.is_(None))
+                .values(name=users.c.name, **fields)
+            ).rowcount
+            if not found:
+                raise KeyError(user_id)
+            if timezone is not None:
+                _change_timezone(tx.conn, user_id, timezone, effective_from, tx.now)
+            tx.record("profile", "updated", user_id=user_id)
+        user = self.get(user_id)
+        assert user is not None
+        return user
 
     def update(self, user_id: str, **values: object) -> None:
         """Change profile fields (column names of the users table)."""
-        allowed = {"display_name", "locale", "birth_date", "sex", "height_cm", "weight_kg"}
-        unknown = set(values) - allowed
-        if unknown:
-            raise ValueError(f"cannot update {', '.join(sorted(unknown))}")
-        with self._engine.begin() as conn:
-            conn.execute(users.update().where(users.c.id == user_id).values(**values))
-            bump_epoch(conn)
+        self.update_profile(user_id, values)
 
     def set_timezone(self, user_id: str, timezone: str, effective_from: date) -> None:
         """Record travel or a settings change: from `effective_from` (local date) on, days render in `timezone`."""
-        with self._engine.begin() as conn:
-            conn.execute(
-                user_timezones.delete().where(
-                    user_timezones.c.user_id == user_id,
-                    user_timezones.c.effective_from == effective_from.isoformat(),
-                )
-            )
-            conn.execute(
-                insert(user_timezones).values(
-                    user_id=user_id, effective_from=effective_from.isoformat(), timezone=timezone
-                )
-            )
-            bump_epoch(conn)
+        self.update_profile(user_id, {}, timezone=timezone, effective_from=effective_from)
