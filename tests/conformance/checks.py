@@ -8,12 +8,14 @@ from typing import Any
 
 import httpx
 import jsonschema
+import pytest
 
 from fitbit_local.api.families import endpoint_rows
 from fitbit_local.api.openapi import RATE_LIMIT_HEADERS
 from fitbit_local.api.registry import Endpoint
 
 ROWS = {row.name: row for row in endpoint_rows()}
+SUMMARY = pytest.StashKey[list[str]]()  # lines for the end of the run (conftest.pytest_terminal_summary)
 
 
 @cache

@@ -28,6 +28,7 @@ from fitbit_local.oauth.scopes import ALL_SCOPES
 from fitbit_local.services import Services
 from fitbit_local.sources.load import store_synthetic_days
 from fitbit_local.store.users import User
+from tests.conformance.checks import SUMMARY
 from tests.conformance.examples import DATA_DAYS, END, Example
 from tests.conftest import PG_URL, POSTGRES_SKIP
 from tests.factories import bearer, issue_token, make_app, make_user
@@ -156,3 +157,8 @@ class Worlds:
 @pytest.fixture
 def worlds(request: pytest.FixtureRequest) -> Worlds:
     return Worlds(request)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in config.stash.get(SUMMARY, []):
+        terminalreporter.write_line(line)
