@@ -4,8 +4,8 @@ Fitbit answered with. Nothing here names a row: a new family's rows get every ch
 - ``{user_id}`` → ``-``; date parameters → days with data (``END`` is the user's today); ``/time/`` windows → a
   half-hour at noon;
 - ``{period}``, ``{detail}``, ``{resource}`` → the row's own ``periods``, ``detail_levels`` and ``resources``;
-- form parameters → a value from their schema (an enumeration's first value, a ``date``), else from
-  ``FORM_EXAMPLES`` for the parameters whose schema does not say what a valid value is.
+- form parameters → a value from their schema (its first ``examples`` entry, an enumeration's first value, a
+  ``date``), else from ``FORM_EXAMPLES`` for the parameters whose schema does not say what a valid value is.
 """
 
 from __future__ import annotations
@@ -100,6 +100,8 @@ def date_values(row: Endpoint, template: str) -> dict[str, str]:
 
 def form_value(param: Param) -> str:
     schema = param.schema
+    if schema.get("examples"):
+        return str(schema["examples"][0])
     if "enum" in schema:
         return str(schema["enum"][0])
     if schema.get("format") == "date":
