@@ -54,6 +54,12 @@ def assert_success(response: httpx.Response, row: Endpoint) -> Any:
     return body
 
 
-def assert_error(response: httpx.Response, status: int, body: dict[str, Any]) -> None:
+def assert_error(
+    response: httpx.Response, status: int, body: dict[str, Any], *, metered: bool = False
+) -> None:
+    """Exactly `body`; `metered`: refused after the rate-limit step (parameters), so the headers are there too."""
     assert response.status_code == status, described(response)
     assert response.json() == body, described(response)
+    if metered:
+        missing = [h for h in RATE_LIMIT_HEADERS if h not in response.headers]
+        assert not missing, f"{described(response)}: no {missing}"
