@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fitbit_local.api.params import DETAIL_SECONDS
 from fitbit_local.api.registry import ALL_VERSIONS, PERIODS, Endpoint, Param, Shape, placeholders
@@ -54,10 +55,12 @@ class Example:
     version: str
     values: Mapping[str, str]  # placeholder key → text, ``user_id`` included
     form: Mapping[str, str]
+    query: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
-        return f"/{self.version}" + _PLACEHOLDER.sub(lambda m: self.values[m.group(1)], self.template)
+        path = f"/{self.version}" + _PLACEHOLDER.sub(lambda m: self.values[m.group(1)], self.template)
+        return f"{path}?{urlencode(self.query)}" if self.query else path
 
     @property
     def keys(self) -> list[str]:
@@ -98,7 +101,7 @@ def date_values(row: Endpoint, template: str) -> dict[str, str]:
     return {"date": iso(first), "end_date": iso(END)}
 
 
-def form_value(param: Param) -> str:
+def param_value(param: Param) -> str:
     schema = param.schema
     if schema.get("examples"):
         return str(schema["examples"][0])
@@ -108,9 +111,7 @@ def form_value(param: Param) -> str:
         return iso(END)
     if param.name in FORM_EXAMPLES:
         return FORM_EXAMPLES[param.name]
-    raise LookupError(
-        f"no valid value for form parameter {param.name!r} from {schema}: add one to FORM_EXAMPLES"
-    )
+    raise LookupError(f"no valid value for parameter {param.name!r} from {schema}: add one to FORM_EXAMPLES")
 
 
 def _example(row: Endpoint, template: str, version: str, picks: Mapping[str, str]) -> Example:
@@ -121,7 +122,10 @@ def _example(row: Endpoint, template: str, version: str, picks: Mapping[str, str
     values.update({k: v for k, v in picks.items() if k in keys})
     missing = set(keys) - set(values)
     assert not missing, f"{row.name}: the example builder has no value for {sorted(missing)} in {template}"
-    return Example(row, template, version, values, {p.key: form_value(p) for p in row.form})
+    form = {p.key: param_value(p) for p in row.form}
+    return Example(
+        row, template, version, values, form, {p.key: param_value(p) for p in row.query if p.required}
+    )
 
 
 def examples(row: Endpoint) -> list[Example]:
@@ -145,6 +149,16 @@ def base_example(row: Endpoint) -> Example:
     if row.detail_levels:
         picks["detail"] = coarsest(row)
     return _example(row, template, row.versions[0], picks)
+
+
+def query_examples(row: Endpoint) -> list[Example]:
+    """The base example with each value an optional query parameter's schema names (enumeration or examples)."""
+    base = base_example(row)
+    return [
+        replace(base, query={**base.query, p.key: str(value)})
+        for p in row.query
+        for value in p.schema.get("enum") or p.schema.get("examples") or ()
+    ]
 
 
 def _template_with(row: Endpoint, *keys: str) -> str | None:

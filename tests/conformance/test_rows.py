@@ -26,6 +26,7 @@ from tests.conformance.examples import (
     examples,
     google,
     iso,
+    query_examples,
     range_examples,
     refused_detail,
     refused_period,
@@ -90,6 +91,7 @@ WITH_PERIOD = [row for row in ALL_ROWS if row.periods]
 WITH_DETAIL = [row for row in ALL_ROWS if row.detail_levels]
 WITH_RANGE = [row for row in ALL_ROWS if range_examples(row) is not None]
 SWEEP = [example for row in ALL_ROWS for example in examples(row)]
+QUERIED = [example for row in ALL_ROWS for example in query_examples(row)]
 UNSERVED = [(row, version) for row in ALL_ROWS for version in unserved_versions(row)]
 
 
@@ -104,6 +106,12 @@ def test_response_schema_is_valid_json_schema(row: Endpoint) -> None:
 @pytest.mark.parametrize(("backend", "example"), by_example(SWEEP))
 def test_every_version_period_detail_and_resource(worlds, backend: str, example: Example) -> None:
     """Every template × served version, with every period, detail level and resource the row allows."""
+    assert_success(worlds.for_row(backend, example.row).send(example), example.row)
+
+
+@pytest.mark.parametrize(("backend", "example"), by_example(QUERIED))
+def test_query_parameter_values(worlds, backend: str, example: Example) -> None:
+    """Each value a row's query parameter names (``?timezone=UTC``)."""
     assert_success(worlds.for_row(backend, example.row).send(example), example.row)
 
 
