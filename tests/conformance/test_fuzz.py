@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from fitbit_local.api.openapi import CLASSIC_ERROR, GOOGLE_ERROR, RATE_LIMIT_HEADERS, openapi_document
 from fitbit_local.app import create_app
 from tests.conformance.checks import ROWS, SUMMARY, schema_errors
-from tests.conformance.conftest import build_world, world_settings
+from tests.conformance.world import build_world, world_settings
 
 # Per operation and generation mode (about 30-40 s for all of them on a 2-core machine), and the module's cap;
 # a deeper local run: FITBIT_LOCAL_FUZZ_EXAMPLES=200 FITBIT_LOCAL_FUZZ_SECONDS=1200 pytest tests/conformance/test_fuzz.py
