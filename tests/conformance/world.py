@@ -1,0 +1,97 @@
+"""The conformance world: one user with a few synthetic days, an app of every kind with its token, and an
+in-process client (no server thread, no port), built through the public store and token APIs (tests/factories.py).
+
+The sandbox clock is frozen at noon of the user's ``END`` day, so ``today`` is a day with data and no token expires
+mid-run; the expired token was issued nine hours before that (code-flow tokens live eight).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+from starlette.testclient import TestClient
+
+from fitbit_local.app import create_app
+from fitbit_local.config import Settings
+from fitbit_local.oauth.scopes import ALL_SCOPES
+from fitbit_local.services import Services
+from fitbit_local.sources.load import store_synthetic_days
+from fitbit_local.store.users import User
+from tests.conformance.examples import DATA_DAYS, END, Example
+from tests.factories import bearer, issue_token, make_app, make_user
+
+TIMEZONE = "America/New_York"
+NOON = datetime(END.year, END.month, END.day, 12, tzinfo=ZoneInfo(TIMEZONE))
+SEED = 7
+
+
+@dataclass
+class World:
+    services: Services
+    client: httpx.Client
+    user: User
+    other: User  # a second user: owner of the Personal app `user` must not read intraday with
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def token_without(self, scope: str) -> str:
+        """A Server-app token with every scope but `scope` (made on first use)."""
+        name = f"without:{scope}"
+        if name not in self.tokens:
+            app = make_app(self.services, "server", name=f"no {scope}", intraday=True)
+            granted = " ".join(s for s in ALL_SCOPES if s != scope)
+            self.tokens[name] = str(
+                issue_token(self.services, app.client_id, self.user.id, granted)["access_token"]
+            )
+        return self.tokens[name]
+
+    def send(self, example: Example, token: str | None = "owner", **headers: str) -> httpx.Response:
+        """`example` as an HTTP request; `token` names one of `tokens` (None: no Authorization header)."""
+        if token is not None:
+            headers = {**bearer(self.tokens.get(token, token)), **headers}
+        if example.row.method == "GET":
+            return self.client.get(example.path, headers=headers)
+        return self.client.request(example.row.method, example.path, headers=headers, data=dict(example.form))
+
+
+def build_world(settings: Settings) -> tuple[World, Callable[[], None]]:
+    services = Services.build(settings)
+    clock = services.clock
+    user = make_user(services, timezone=TIMEZONE, sex="FEMALE", birth_date=date(1985, 5, 5), weight_kg=62.0)
+    other = make_user(services, name="bob", timezone=TIMEZONE)
+    assert store_synthetic_days(services.store, user, days=DATA_DAYS, end=END, seed=SEED) == DATA_DAYS
+
+    clock.set(NOON - timedelta(hours=9), frozen=True)
+    stale = make_app(services, "server", name="stale", intraday=True)
+    expired = issue_token(services, stale.client_id, user.id)
+    clock.set(NOON, frozen=True)
+
+    apps = {
+        "owner": make_app(services, "personal", name="personal", owner=user.id),
+        "server": make_app(services, "server", name="server"),
+        "server_intraday": make_app(services, "server", name="server+intraday", intraday=True),
+        "read_only": make_app(services, "server", name="read-only", read_only=True, intraday=True),
+        "non_owner": make_app(services, "personal", name="bob's personal", owner=other.id),
+    }
+    tokens = {
+        name: str(issue_token(services, app.client_id, user.id)["access_token"]) for name, app in apps.items()
+    }
+    tokens["expired"] = str(expired["access_token"])
+    client = TestClient(create_app(services), raise_server_exceptions=False)  # type: ignore[arg-type]
+    client.__enter__()
+
+    def close() -> None:
+        client.__exit__(None, None, None)
+        services.store.close()
+
+    return World(services, client, user, other, tokens), close
+
+
+def world_settings(data_dir: Path, database_url: str | None) -> Settings:
+    return Settings(
+        data_dir=str(data_dir), database_url=database_url, rate_limit=1_000_000, rate_limit_backend="memory"
+    )
