@@ -28,12 +28,7 @@ UNSERVED_VERSIONS = ("2",)  # a prefix no Fitbit API ever had
 
 # Form parameters whose schema admits values the row refuses (or does not say what a value looks like): a valid
 # value each. Reported as registry gaps in docs/conformance.md.
-FORM_EXAMPLES = {
-    "height": "170",  # pattern ^\d+(\.\d+)?$ also admits 0 and 1000, refused as out of human range
-    "fullName": "Ann Conformance",  # any string up to 100 characters, but not control characters
-    "locale": "en_US",  # a pattern, not the list of locales
-    "timezone": "America/New_York",  # {"type": "string"}: an IANA zone name is meant
-}
+FORM_EXAMPLES: dict[str, str] = {}  # a form parameter whose schema has no examples would need one here
 
 _PLACEHOLDER = re.compile(r"{([a-zA-Z_]\w*)(?::\w+)?}")
 

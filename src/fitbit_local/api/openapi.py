@@ -61,9 +61,9 @@ def _param_schema(row: Endpoint, param: Param) -> dict[str, Any]:
     return dict(param.schema)
 
 
-def _parameter(row: Endpoint, param: Param, template: str) -> dict[str, Any] | None:
-    if param.where == "path" and "{" + param.key not in template:
-        return None
+def _parameter(row: Endpoint, param: Param, path: str) -> dict[str, Any] | None:
+    if param.where == "path" and "{" + param.name + "}" not in path:
+        return None  # not in this path form, or written out (a period)
     return {
         "name": param.name,
         "in": "path" if param.where == "path" else "query",
@@ -73,14 +73,14 @@ def _parameter(row: Endpoint, param: Param, template: str) -> dict[str, Any] | N
     }
 
 
-def _operation(row: Endpoint, template: str, version: str) -> dict[str, Any]:
-    parameters: list[dict[str, Any]] = [USER_ID] if "{user_id}" in template else []
-    parameters += [p for p in (_parameter(row, q, template) for q in (*row.path_params, *row.query)) if p]
+def _operation(row: Endpoint, path: str, version: str) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [USER_ID] if "{user-id}" in path else []
+    parameters += [p for p in (_parameter(row, q, path) for q in (*row.path_params, *row.query)) if p]
     success: dict[str, Any] = {"description": "OK", "headers": RATE_LIMIT_HEADERS}
     if row.response:
         success["content"] = {"application/json": {"schema": row.response}}
     operation: dict[str, Any] = {
-        "operationId": f"{row.name}:{version}:{row.doc_path(template)}",
+        "operationId": f"{row.name}:{version}:{path}",
         "summary": row.summary or row.name,
         "tags": [row.options.get("tag") or row.scope or "other"],
         "parameters": parameters,
@@ -114,9 +114,10 @@ def openapi_document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for row in endpoint_rows():
         for template in row.paths:
-            for version in row.versions:
-                item = paths.setdefault(f"/{version}{row.doc_path(template)}", {})
-                item[row.method.lower()] = _operation(row, template, version)
+            for path in row.openapi_paths(template):
+                for version in row.versions:
+                    item = paths.setdefault(f"/{version}{path}", {})
+                    item[row.method.lower()] = _operation(row, path, version)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -116,6 +116,15 @@ class Endpoint:
         names = {p.key: p.name for p in self.path_params} | {"user_id": "user-id"}
         return _PLACEHOLDER.sub(lambda m: "{" + names[m.group(1)] + "}", template)
 
+    def openapi_paths(self, template: str) -> list[str]:
+        """The template's OpenAPI paths: `doc_path`, with a ``{period}`` written out as each allowed period, since
+        ``…/date/{base-date}/{period}.json`` and ``…/date/{start-date}/{end-date}.json`` would be one templated
+        path to OpenAPI (3.1 §4.8.8 forbids two), while the route convertor tells them apart."""
+        path = self.doc_path(template)
+        if "{period}" not in path:
+            return [path]
+        return [path.replace("{period}", period) for period in self.periods]
+
 
 _PLACEHOLDER = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::[a-zA-Z_][a-zA-Z0-9_]*)?}")
 

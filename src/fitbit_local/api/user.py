@@ -168,10 +168,22 @@ def _form(name: str, parse: Callable[[str, ParseScope], object], schema: dict[st
 PROFILE_FORM = (
     _form("gender", _gender, schemas.enum("MALE", "FEMALE", "NA")),
     _form("birthday", _birthday, {"type": "string", "format": "date"}),
-    _form("height", _height, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}),
-    _form("fullName", _text("fullName", 100), {"type": "string", "maxLength": 100}),
+    _form(
+        "height",
+        _height,
+        {
+            "type": "string",
+            "pattern": r"^\d+(\.\d+)?$",
+            "examples": ["170", "67.5"],
+        },  # 30-300 cm in the units
+    ),
+    _form(
+        "fullName",
+        _text("fullName", 100),
+        {"type": "string", "maxLength": 100, "pattern": "^[^\\x00-\\x1f]*$", "examples": ["Ann Example"]},
+    ),
     _form("locale", _locale, schemas.enum(*PROFILE_LOCALES)),
-    _form("timezone", _timezone, {"type": "string"}),
+    _form("timezone", _timezone, {"type": "string", "examples": ["America/New_York", "Europe/Paris"]}),
 )
 
 
