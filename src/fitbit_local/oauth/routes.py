@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from fitbit_local.edge import bearer_token, error_response, json_response
 from fitbit_local.errors import FitbitError, render_consent_message
-from fitbit_local.oauth import consent, revocation, session, token_endpoint
+from fitbit_local.oauth import consent, introspect, session, token_endpoint
 from fitbit_local.oauth.client_auth import BASIC_CHALLENGE
 from fitbit_local.oauth.consent_page import SECURITY_HEADERS, error_page
 from fitbit_local.oauth.params import MAX_BODY, OAuthParams, read_params
@@ -105,8 +105,8 @@ def routes(services: Services) -> list[BaseRoute]:
             if fault is not None:
                 raise FitbitError(fault.error_key)
             return shape(
-                revocation.introspect(
-                    services.store.engine, caller, params.get("token"), services.clock.now()
+                introspect.introspect(
+                    services.store.grants, caller, params.get("token"), services.clock.now()
                 )
             )
 
@@ -136,13 +136,13 @@ def routes(services: Services) -> list[BaseRoute]:
         ),
         Route(
             "/1.1/oauth2/introspect",
-            introspect_endpoint(revocation.introspection_v11),
+            introspect_endpoint(introspect.introspection_v11),
             methods=["POST"],
             name="oauth2:introspect",
         ),
         Route(
             "/oauth2/introspect",
-            introspect_endpoint(revocation.introspection_v10),
+            introspect_endpoint(introspect.introspection_v10),
             methods=["POST"],
             name="oauth2:introspect:v1",
         ),

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from fitbit_local.store.apps import AppRepository
 from fitbit_local.store.changes import WriteTransaction, write
 from fitbit_local.store.db import create_db_engine, database_url_for, migrate
+from fitbit_local.store.grants import GrantRepository
 from fitbit_local.store.sandbox import SandboxRepository
 from fitbit_local.store.series import SeriesRepository
 from fitbit_local.store.users import UserRepository
@@ -22,6 +23,7 @@ class Store:
         self.engine = engine
         self.users = UserRepository(engine)
         self.apps = AppRepository(engine)
+        self.grants = GrantRepository(engine)
         self.sandbox = SandboxRepository(engine)
         self.series = SeriesRepository(engine)
 
