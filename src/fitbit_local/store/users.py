@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import time
@@ -23,7 +24,6 @@ from fitbit_local.store.schema import user_timezones, users
 # as are argon2 hashes made with other parameters.
 _hasher = PasswordHasher()
 _LEGACY_PBKDF2 = "pbkdf2_sha256$"
-_timing_hash: str | None = None
 
 
 def hash_password(password: str) -> str:
@@ -54,12 +54,14 @@ def _pbkdf2_matches(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate, digest)
 
 
+@functools.cache
+def _timing_hash() -> str:
+    return hash_password("timing-equaliser")
+
+
 def _equalise_timing(password: str) -> None:
     """Spend what verifying a real password costs, so an unknown user name does not answer faster."""
-    global _timing_hash
-    if _timing_hash is None:
-        _timing_hash = hash_password("timing-equaliser")
-    password_matches(password, _timing_hash)
+    password_matches(password, _timing_hash())
 
 
 @dataclass(frozen=True)
