@@ -5,11 +5,15 @@ app access-mode change (R6), 409 refresh_conflict and refresh-token recovery; re
 from __future__ import annotations
 
 import threading
+import time
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from fitbit_local.ids import token_hash
 from fitbit_local.oauth import refresh as refresh_module
+from fitbit_local.store.schema import refresh_tokens
 from tests.factories import bearer, issue_token, make_app, make_user
 from tests.oauth.helpers import BASIC_REALM, basic, error_of, oauth_message, post_form
 
@@ -82,10 +86,6 @@ def test_replay_window_is_five_minutes(http, services, app, tokens):
 
 def test_database_never_holds_a_usable_token(http, services, app, tokens):
     body = do_refresh(http, app, tokens["refresh_token"]).json()
-    from sqlalchemy import select
-
-    from fitbit_local.store.schema import refresh_tokens
-
     with services.store.engine.connect() as conn:
         blobs = [
             bytes(r.replay_sealed) for r in conn.execute(select(refresh_tokens)).all() if r.replay_sealed
@@ -310,3 +310,76 @@ def test_recover_errors(http, services, ann, app):
         ],
     )
     assert error_of(response)[:2] == (401, "invalid_client")
+
+
+# --- in-flight rotations under a frozen sandbox clock (issue #8 item 11) -------------------------------------------
+
+
+def freeze(services) -> float:  # type: ignore[no-untyped-def]
+    services.clock.set(services.clock.now_datetime(), frozen=True)
+    return float(services.clock.now())
+
+
+def test_a_crashed_rotation_is_taken_over_under_a_frozen_clock(http, services, strict, app, tokens):
+    frozen = freeze(services)
+    grants = services.store.grants
+    row = grants.refresh_token(token_hash(str(tokens["refresh_token"])))
+    assert row is not None
+    with services.store.write() as tx:  # a worker claims the rotation, then dies before issuing anything
+        assert grants.claim_rotation(tx, row, 0.5) is not None
+    held = do_refresh(http, app, tokens["refresh_token"])
+    assert error_of(held) == (invalid(tokens["refresh_token"]) if strict else CONFLICT)
+    time.sleep(0.6)  # the claim's lease runs out on the wall clock
+    assert services.clock.now() == frozen  # while the sandbox clock has not moved
+    taken_over = do_refresh(http, app, tokens["refresh_token"])
+    assert taken_over.status_code == 200
+    assert profile_status(http, taken_over.json()) == 200
+
+
+def test_a_worker_that_lost_its_lease_does_not_rotate_too(http, services, strict, app, tokens, monkeypatch):
+    freeze(services)
+    claimed, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def hold_the_first() -> None:
+        calls.append(1)
+        if len(calls) == 1:  # the slow worker: it claims, then stalls past its lease
+            claimed.set()
+            release.wait(10)
+
+    monkeypatch.setattr(refresh_module, "ROTATION_LEASE", 0.5)
+    monkeypatch.setattr(refresh_module, "after_claim", hold_the_first)
+    results: dict[str, httpx.Response] = {}
+
+    def slow() -> None:
+        with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
+            results["slow"] = do_refresh(client, app, tokens["refresh_token"])
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    assert claimed.wait(10)
+    time.sleep(0.6)
+    winner = do_refresh(http, app, tokens["refresh_token"])  # takes the stalled rotation over
+    release.set()
+    thread.join(10)
+    assert winner.status_code == 200
+    if strict:
+        assert error_of(results["slow"]) == invalid(tokens["refresh_token"])
+    else:  # the stalled request answers as an identical retry: the winner's pair
+        assert results["slow"].json() == winner.json()
+    with services.store.engine.connect() as conn:
+        active = conn.execute(
+            select(refresh_tokens.c.token_hash).where(refresh_tokens.c.status == "active")
+        ).all()
+    assert [r.token_hash for r in active] == [token_hash(winner.json()["refresh_token"])]
+    assert do_refresh(http, app, winner.json()["refresh_token"]).status_code == 200
+
+
+def test_the_sealed_replay_is_aes_gcm_bound_to_its_token(services):
+    body: dict[str, object] = {"access_token": "a", "refresh_token": "r"}
+    sealed = refresh_module.seal("old-token", body)
+    assert refresh_module.unseal("old-token", sealed) == body
+    assert refresh_module.unseal("other-token", sealed) is None
+    tampered = sealed[:-1] + bytes([sealed[-1] ^ 1])
+    assert refresh_module.unseal("old-token", tampered) is None
+    assert refresh_module.seal("old-token", body) != sealed  # a fresh nonce each time

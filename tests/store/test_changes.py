@@ -267,15 +267,6 @@ def test_concurrent_clock_advances_all_count(db):
 
 # Not data, so not changes: the migration runner and the rate-limit counters (a hot path with its own upsert).
 ALLOWED_BEGIN = {"store/changes.py", "store/db.py", "ratelimit.py"}
-# PENDING (known exception, to be dropped when the OAuth branch is merged): these oauth/ modules still open their
-# own transactions (and revocation.py still calls bump_epoch); the OAuth branch moves every one onto store.write().
-PENDING_OAUTH = {
-    "oauth/authorize.py",
-    "oauth/code_grant.py",
-    "oauth/refresh.py",
-    "oauth/revocation.py",
-    "oauth/tokens.py",
-}
 
 
 def _calls(name: str) -> set[str]:
@@ -292,7 +283,7 @@ def _calls(name: str) -> set[str]:
 
 
 def test_no_module_but_the_change_seam_opens_a_write_transaction():
-    offenders = _calls("begin") - ALLOWED_BEGIN - PENDING_OAUTH
+    offenders = _calls("begin") - ALLOWED_BEGIN
     assert offenders == set(), (
         f"write through store.write() (store/changes.py), not engine.begin(): {offenders}"
     )
@@ -300,7 +291,7 @@ def test_no_module_but_the_change_seam_opens_a_write_transaction():
 
 
 def test_no_module_bumps_the_epoch_by_hand():
-    offenders = _calls("bump_epoch") - PENDING_OAUTH
+    offenders = _calls("bump_epoch")
     assert offenders == set(), f"store.write() bumps the epoch; remove these calls: {offenders}"
 
 

@@ -19,15 +19,14 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import orjson
-from sqlalchemy import Engine, insert
 
 from fitbit_local.errors import ErrorKey, FitbitError
 from fitbit_local.ids import new_authorization_code, token_hash
 from fitbit_local.oauth import pkce
 from fitbit_local.oauth import scopes as scope_names
 from fitbit_local.oauth.tokens import IMPLICIT_DEFAULT_LIFETIME, IMPLICIT_LIFETIMES, issue_for_consent
+from fitbit_local.store import Store
 from fitbit_local.store.apps import App, AppRepository
-from fitbit_local.store.schema import authorization_codes
 
 CODE_LIFETIME = 600  # "only valid for 10 minutes" [DOC oauth2-token]
 # The authorize parameters carried through the consent form (hidden fields, covered by the CSRF HMAC).
@@ -181,22 +180,19 @@ def csrf_valid(key: bytes, nonce: str | None, raw: dict[str, str], presented: st
 # --- Outcomes -----------------------------------------------------------------------------------------------------
 
 
-def create_code(engine: Engine, req: AuthorizeRequest, user_id: str, granted: set[str], now: float) -> str:
+def create_code(store: Store, req: AuthorizeRequest, user_id: str, granted: set[str]) -> str:
     code = new_authorization_code()  # 160 bits (anchors C6); only its hash is stored
-    with engine.begin() as conn:
-        conn.execute(
-            insert(authorization_codes).values(
-                code_hash=token_hash(code),
-                client_id=req.app.client_id,
-                user_id=user_id,
-                redirect_uri=req.redirect_uri_sent,
-                scopes=scope_names.canonical(granted),
-                code_challenge=req.code_challenge,
-                code_challenge_method=req.code_challenge_method,
-                expires_at=now + CODE_LIFETIME,
-                used_at=None,
-                created_at=now,
-            )
+    with store.write() as tx:
+        store.grants.add_code(
+            tx,
+            code_hash=token_hash(code),
+            client_id=req.app.client_id,
+            user_id=user_id,
+            redirect_uri=req.redirect_uri_sent,
+            scopes=scope_names.canonical(granted),
+            code_challenge=req.code_challenge,
+            code_challenge_method=req.code_challenge_method,
+            lifetime=CODE_LIFETIME,
         )
     return code
 
@@ -218,15 +214,14 @@ def code_redirect(req: AuthorizeRequest, code: str) -> str:
 
 
 def implicit_redirect(
-    engine: Engine, signing_key: bytes, req: AuthorizeRequest, user_id: str, granted: set[str], now: float
+    store: Store, signing_key: bytes, req: AuthorizeRequest, user_id: str, granted: set[str]
 ) -> str:
     body = issue_for_consent(
-        engine,
+        store.engine,
         signing_key=signing_key,
         app=req.app,
         user_id=user_id,
         granted=granted,
-        now=now,
         expires_in=req.expires_in,
         with_refresh=False,
     )

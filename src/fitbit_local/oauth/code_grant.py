@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, update
-
 from fitbit_local.errors import FitbitError
 from fitbit_local.ids import token_hash
 from fitbit_local.oauth import pkce
+from fitbit_local.oauth import scopes as scope_names
 from fitbit_local.oauth.params import OAuthParams
-from fitbit_local.oauth.revocation import revoke_user_app
-from fitbit_local.oauth.tokens import CODE_FLOW_LIFETIME, issue_tokens, upsert_grant
+from fitbit_local.oauth.tokens import CODE_FLOW_LIFETIME, issue_tokens
 from fitbit_local.services import Services
 from fitbit_local.store.apps import App
-from fitbit_local.store.schema import authorization_codes
 
 _CODE = re.compile(r"[0-9a-f]{40}")
 
@@ -41,39 +38,31 @@ def exchange(services: Services, app: App, params: OAuthParams) -> dict[str, obj
         raise FitbitError("code_missing")
     if not _CODE.fullmatch(code):
         raise FitbitError("code_invalid_request", code=code)
-    engine = services.store.engine
-    now = services.clock.now()
+    store = services.store
     digest = token_hash(code)
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(authorization_codes).where(authorization_codes.c.code_hash == digest)
-        ).first()
+    row = store.grants.authorization_code(digest)
     if row is None or row.client_id != app.client_id:
         raise FitbitError("code_invalid_grant", code=code)
     if row.used_at is not None:
         _revoke_after_reuse(services, row.client_id, row.user_id)
         raise FitbitError("code_invalid_grant", code=code)
-    if row.expires_at <= now:
+    if row.expires_at <= services.clock.now():
         raise FitbitError("code_expired", code=code)
     _check_redirect(app, row.redirect_uri, params.get("redirect_uri"))
     pkce.check_verifier(params.get("code_verifier"), row.code_challenge, row.code_challenge_method)
-    granted = set(row.scopes.split())
-    with engine.begin() as conn:
-        claimed = conn.execute(
-            update(authorization_codes)
-            .where(authorization_codes.c.code_hash == digest, authorization_codes.c.used_at.is_(None))
-            .values(used_at=now)
-        ).rowcount
-        if claimed == 1:
-            grant_id = upsert_grant(conn, app.client_id, row.user_id, granted, now)
+    with store.write() as tx:
+        if store.grants.claim_code(tx, digest):
+            grant_id = store.grants.save_grant(
+                tx, app.client_id, row.user_id, scope_names.canonical(row.scopes)
+            )
             return issue_tokens(
-                conn,
+                tx,
+                store.grants,
                 signing_key=services.signing_key,
                 app=app,
                 user_id=row.user_id,
                 grant_id=grant_id,
-                granted=granted,
-                now=now,
+                granted=row.scopes,
                 expires_in=CODE_FLOW_LIFETIME,
             )
     # Lost the race to a concurrent exchange of the same code (anchors C3): that is a reuse too.
@@ -82,5 +71,5 @@ def exchange(services: Services, app: App, params: OAuthParams) -> dict[str, obj
 
 
 def _revoke_after_reuse(services: Services, client_id: str, user_id: str) -> None:
-    with services.store.engine.begin() as conn:
-        revoke_user_app(conn, client_id, user_id)
+    with services.store.write() as tx:  # a security revocation, not the user's: no userRevokedAccess
+        services.store.grants.revoke_user_app(tx, client_id, user_id, user_revoked=False)

@@ -21,7 +21,6 @@ from fitbit_local.oauth.consent_page import (
     consent_page,
     error_page,
 )
-from fitbit_local.oauth.tokens import granted_scopes
 from fitbit_local.services import Services
 from fitbit_local.store.apps import App
 from fitbit_local.store.users import User
@@ -59,14 +58,9 @@ def _may_authorize(app: App, user: User) -> bool:
 
 def _allow(services: Services, req: authorize.AuthorizeRequest, user: User, granted: set[str]) -> str:
     """Where "Allow" sends the browser: a new code, or the implicit grant's token fragment."""
-    now = services.clock.now()
     if req.response_type == "token":
-        return authorize.implicit_redirect(
-            services.store.engine, services.signing_key, req, user.id, granted, now
-        )
-    return authorize.code_redirect(
-        req, authorize.create_code(services.store.engine, req, user.id, granted, now)
-    )
+        return authorize.implicit_redirect(services.store, services.signing_key, req, user.id, granted)
+    return authorize.code_redirect(req, authorize.create_code(services.store, req, user.id, granted))
 
 
 def _form(
@@ -95,8 +89,8 @@ def show(
         return _error(error)
     user = None if req.force_login else _signed_in(services, session_cookie)
     if user is not None and not req.force_consent and _may_authorize(req.app, user):
-        granted = granted_scopes(services.store.engine, req.app.client_id, user.id)
-        if granted is not None and granted.issuperset(req.scopes):
+        grant = services.store.grants.grant(req.app.client_id, user.id)
+        if grant is not None and grant.scopes.issuperset(req.scopes):
             return Outcome(302, location=_allow(services, req, user, set(req.scopes)))  # Fitbit's 302 [DOC]
     return _form(services, req, _nonce(cookie_nonce), signed_in=user)
 

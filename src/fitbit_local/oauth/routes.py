@@ -20,10 +20,10 @@ from starlette.routing import BaseRoute, Route
 
 from fitbit_local.edge import bearer_token, error_response, json_response, raise_injected_fault
 from fitbit_local.errors import FitbitError, render_consent_message
-from fitbit_local.oauth import consent, revocation, session, token_endpoint
+from fitbit_local.oauth import consent, introspect, session, token_endpoint
 from fitbit_local.oauth.client_auth import BASIC_CHALLENGE
 from fitbit_local.oauth.consent_page import SECURITY_HEADERS, error_page
-from fitbit_local.oauth.params import MAX_BODY, OAuthParams, read_params
+from fitbit_local.oauth.params import OAuthParams, read_body, read_params
 from fitbit_local.services import Services
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -71,11 +71,9 @@ def routes(services: Services) -> list[BaseRoute]:
 
     async def authorize_post(request: Request) -> Response:
         try:
-            body = await request.body()
-            if len(body) > MAX_BODY:
-                raise ValueError("body too large")
+            body = await read_body(request)
             pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=200)
-        except (ValueError, UnicodeDecodeError):
+        except (FitbitError, ValueError):  # oversized (refused before reading), undecodable, too many fields
             message = render_consent_message(FitbitError("request_body_unreadable"))
             return HTMLResponse(error_page(message), status_code=400, headers=SECURITY_HEADERS)
         cookie = request.cookies.get(consent.CSRF_COOKIE)
@@ -103,8 +101,8 @@ def routes(services: Services) -> list[BaseRoute]:
             caller = services.tokens.validate(authorization_token)
             raise_injected_fault(services, path, caller.client_id, caller.user_id)
             return shape(
-                revocation.introspect(
-                    services.store.engine, caller, params.get("token"), services.clock.now()
+                introspect.introspect(
+                    services.store.grants, caller, params.get("token"), services.clock.now()
                 )
             )
 
@@ -134,13 +132,13 @@ def routes(services: Services) -> list[BaseRoute]:
         ),
         Route(
             "/1.1/oauth2/introspect",
-            introspect_endpoint(revocation.introspection_v11),
+            introspect_endpoint(introspect.introspection_v11),
             methods=["POST"],
             name="oauth2:introspect",
         ),
         Route(
             "/oauth2/introspect",
-            introspect_endpoint(revocation.introspection_v10),
+            introspect_endpoint(introspect.introspection_v10),
             methods=["POST"],
             name="oauth2:introspect:v1",
         ),

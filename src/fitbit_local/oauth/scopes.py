@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 # name -> three-letter code used in the access token's "scopes" claim, e.g. "ract rhr" [OBS decoded tokens].
 SCOPE_CODES: dict[str, str] = {
     "activity": "act",
@@ -36,17 +38,17 @@ def unknown_scopes(scopes: list[str]) -> list[str]:
     return [s for s in scopes if s not in SCOPE_CODES]
 
 
-def canonical(scopes: list[str] | set[str]) -> str:
+def canonical(scopes: Collection[str]) -> str:
     """Scopes as the token response lists them: space-separated, in catalogue order."""
     return " ".join(s for s in ALL_SCOPES if s in scopes)
 
 
-def claim(scopes: list[str] | set[str], *, read_only: bool) -> str:
+def claim(scopes: Collection[str], *, read_only: bool) -> str:
     prefix = "r" if read_only else "w"
     return " ".join(prefix + SCOPE_CODES[s] for s in ALL_SCOPES if s in scopes)
 
 
-def introspection_scope(scopes: list[str] | set[str], *, read_only: bool) -> str:
+def introspection_scope(scopes: Collection[str], *, read_only: bool) -> str:
     """Fitbit's odd Java-map format: ``{ACTIVITY=READ_WRITE, SLEEP=READ_WRITE}`` [DOC introspect]."""
     access = "READ" if read_only else "READ_WRITE"
     return "{" + ", ".join(f"{s.upper()}={access}" for s in ALL_SCOPES if s in scopes) + "}"

@@ -14,7 +14,7 @@ from fitbit_local.errors import FitbitError
 from fitbit_local.oauth import code_grant, refresh, revocation
 from fitbit_local.oauth.client_auth import authenticate_client, claimed_client_id
 from fitbit_local.oauth.params import OAuthParams
-from fitbit_local.oauth.tokens import encode_jwt
+from fitbit_local.oauth.tokens import sign_jwt
 from fitbit_local.services import Services
 
 CLIENT_CREDENTIALS_LIFETIMES = (
@@ -69,7 +69,7 @@ def client_credentials(services: Services, client_id: str, params: OAuthParams) 
         "jti": secrets.token_hex(8),
     }
     return {
-        "access_token": encode_jwt(claims, services.signing_key),
+        "access_token": sign_jwt(claims, services.signing_key),
         "expires_in": expires_in,
         "scope": "",
         "token_type": "Bearer",
@@ -80,8 +80,8 @@ def revoke(
     services: Services, path: str, authorization: str | None, params: OAuthParams
 ) -> dict[str, object]:
     check_fault(services, path, authorization, params)
-    app = authenticate_client(services.store.apps, authorization, params)
-    revocation.revoke(services.store.engine, app, params.get("token"))
+    app = revocation.authenticate_revoker(services.store, authorization, params)
+    revocation.revoke(services.store, app, params.get("token"))
     return {}
 
 

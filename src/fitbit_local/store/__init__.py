@@ -11,6 +11,7 @@ from fitbit_local.store.apps import AppRepository
 from fitbit_local.store.changes import ChangeRepository, WriteTransaction, write
 from fitbit_local.store.db import create_db_engine, database_url_for, migrate
 from fitbit_local.store.faults import FaultRepository
+from fitbit_local.store.grants import GrantRepository
 from fitbit_local.store.series import SeriesRepository
 from fitbit_local.store.users import UserRepository
 
@@ -23,6 +24,7 @@ class Store:
         self.users = UserRepository(engine)
         self.apps = AppRepository(engine)
         self.faults = FaultRepository(engine)
+        self.grants = GrantRepository(engine)
         self.series = SeriesRepository(engine)
         self.changes = ChangeRepository(engine)
 

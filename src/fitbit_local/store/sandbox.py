@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, select
 
 from fitbit_local.store.schema import sandbox_state
 
@@ -73,10 +73,3 @@ def read_signing_key(engine: Engine) -> bytes:
     with engine.connect() as conn:
         key = conn.execute(select(sandbox_state.c.signing_key).where(sandbox_state.c.id == 1)).scalar_one()
     return bytes.fromhex(key)
-
-
-def bump_epoch(conn: Connection) -> None:
-    """PENDING REMOVAL: only oauth/revocation.py still calls this; the OAuth branch moves it onto `store.write()`,
-    which bumps the epoch itself. Delete this function when that branch is merged (tests/store/test_changes.py
-    allows no other caller)."""
-    conn.execute(update(sandbox_state).where(sandbox_state.c.id == 1).values(epoch=sandbox_state.c.epoch + 1))

@@ -123,9 +123,12 @@ refresh_tokens = Table(
     Column("client_id", String(6), nullable=False),
     Column("user_id", String(6), nullable=False),
     Column("scopes", Text, nullable=False),
-    Column("status", String(8), nullable=False),  # active | rotated
+    Column("status", String(8), nullable=False),  # active | rotating | rotated
     Column("issued_at", Float, nullable=False),
     Column("rotated_at", Float, nullable=True),
+    # While `rotating`: when the in-flight refresh's claim runs out, on the wall clock (not the sandbox clock, so a
+    # claim left by a crash can be taken over while the sandbox clock is frozen).
+    Column("lease_until", Float, nullable=True),
     # The response of the refresh that rotated this token, sealed with a key derived from this token itself, so
     # an identical retry can get the same pair back while the database never holds a usable token [DOC
     # best-practices: identical refresh requests get the same response until a new token is used].

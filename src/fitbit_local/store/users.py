@@ -8,9 +8,9 @@ newest change is always the current zone and the days before E keep the zones th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +28,6 @@ from fitbit_local.ids import new_encoded_id
 from fitbit_local.store.changes import write
 from fitbit_local.store.schema import user_timezones, users
 
-_PBKDF2_ITERATIONS = 120_000
 _FIRST_ENTRY = "0000-01-01"  # the zone a user was created with holds from the beginning of time
 
 # The locales a profile may hold [DOC updateProfile: "one of the locales, currently – (en_US, fr_FR, de_DE, es_ES,
@@ -35,16 +36,38 @@ PROFILE_LOCALES = ("en_US", "fr_FR", "de_DE", "es_ES", "en_GB", "en_AU", "en_NZ"
 PROFILE_FIELDS = frozenset({"display_name", "locale", "birth_date", "sex", "height_cm", "weight_kg"})
 SEXES = ("MALE", "FEMALE", "NA")
 
+# Passwords are argon2id with argon2-cffi's default (RFC 9106 low-memory) parameters. Hashes written before
+# (``pbkdf2_sha256$120000$salt$digest``) still verify, and are replaced at the user's next successful sign-in,
+# as are argon2 hashes made with other parameters.
+_hasher = PasswordHasher()
+_LEGACY_PBKDF2 = "pbkdf2_sha256$"
+
 
 def hash_password(password: str) -> str:
-    salt = secrets.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), _PBKDF2_ITERATIONS).hex()
-    return f"pbkdf2_sha256${_PBKDF2_ITERATIONS}${salt}${digest}"
+    return _hasher.hash(password)
 
 
 def password_matches(password: str, stored: str) -> bool:
-    _scheme, iterations, salt, digest = stored.split("$")
-    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), int(iterations)).hex()
+    if stored.startswith(_LEGACY_PBKDF2):
+        return _pbkdf2_matches(password, stored)
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(stored: str) -> bool:
+    return stored.startswith(_LEGACY_PBKDF2) or _hasher.check_needs_rehash(stored)
+
+
+def _pbkdf2_matches(password: str, stored: str) -> bool:
+    try:
+        _scheme, iterations, salt, digest = stored.split("$")
+        candidate = hashlib.pbkdf2_hmac(
+            "sha256", password.encode(), bytes.fromhex(salt), int(iterations)
+        ).hex()
+    except ValueError:
+        return False
     return hmac.compare_digest(candidate, digest)
 
 
@@ -109,6 +132,16 @@ def _change_timezone(
     in_effect = [z.timezone for z in zones if z.effective_from <= key]
     if not in_effect or in_effect[-1] != timezone:
         _upsert_timezone(conn, user_id, key, timezone)
+
+
+@functools.cache
+def _timing_hash() -> str:
+    return hash_password("timing-equaliser")
+
+
+def _equalise_timing(password: str) -> None:
+    """Spend what verifying a real password costs, so an unknown user name does not answer faster."""
+    password_matches(password, _timing_hash())
 
 
 @dataclass(frozen=True)
@@ -320,9 +353,19 @@ class UserRepository:
                 )
             ).first()
         if row is None:
-            password_matches(password, hash_password("timing-equaliser"))
+            _equalise_timing(password)
             return None
-        return self.get(row.id) if password_matches(password, row.password_hash) else None
+        if not password_matches(password, row.password_hash):
+            return None
+        if password_needs_rehash(row.password_hash):
+            upgraded = hash_password(password)  # hashed before the write transaction opens
+            with write(self._engine) as tx:  # unless the password changed meanwhile
+                tx.conn.execute(
+                    update(users)
+                    .where(users.c.id == row.id, users.c.password_hash == row.password_hash)
+                    .values(password_hash=upgraded)
+                )
+        return self.get(row.id)
 
     def list(self) -> list[User]:
         with self._engine.connect() as conn:
