@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 
 from fitbit_local.api.units import UnitSystem
+from fitbit_local.physiology.summaries import DailySummary
 from fitbit_local.physiology.zones import round_half_up
-
-Summary = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,9 @@ class ActivityResource:
             return round_half_up(raw)
         return int(raw)
 
-    def daily_value(self, summary: Summary, units: UnitSystem) -> str:
+    def daily_value(self, summary: DailySummary, units: UnitSystem) -> str:
         """The time-series value: a string [DOC: "value":"2504", "value":"0.0"]."""
-        raw = summary.get(self.summary_field, 0) if self.summary_field else 0
+        raw = getattr(summary, self.summary_field) if self.summary_field else 0
         return str(self.daily_number(raw or 0, units))
 
     def window_total(self, minutes: np.ndarray | None, units: UnitSystem) -> str:

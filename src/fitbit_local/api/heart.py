@@ -22,7 +22,7 @@ from starlette.responses import Response
 from fitbit_local.api import schemas
 from fitbit_local.api.activity import heart_rate_zones_json
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import Summary, frame
+from fitbit_local.api.days import frame
 from fitbit_local.api.params import (
     BASE_DATE,
     DATE,
@@ -37,6 +37,7 @@ from fitbit_local.api.params import (
 from fitbit_local.api.registry import Endpoint, Shape
 from fitbit_local.api.spans import DayWindow
 from fitbit_local.edge import JSON_MEDIA_TYPE
+from fitbit_local.physiology.summaries import DailySummary
 
 HEART_PERIODS = ("1d", "7d", "30d", "1w", "1m")  # only these [DOC get-heartrate-timeseries-by-date]
 HEART_DETAILS = ("1sec", "1min", "5min", "15min")
@@ -45,10 +46,13 @@ U = "/user/{user_id}/activities/heart/date/{date}"
 _PLACEHOLDER = "\u0000dataset\u0000"
 
 
-def heart_value(summary: Summary) -> dict[str, Any]:
-    value: dict[str, Any] = {"customHeartRateZones": [], "heartRateZones": heart_rate_zones_json(summary)}
-    if summary.get("resting_heart_rate") is not None:  # absent on days without enough data [DOC]
-        value["restingHeartRate"] = summary["resting_heart_rate"]
+def heart_value(summary: DailySummary) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "customHeartRateZones": [],
+        "heartRateZones": heart_rate_zones_json(summary.zones),
+    }
+    if summary.resting_heart_rate is not None:  # absent on days without enough data [DOC]
+        value["restingHeartRate"] = summary.resting_heart_rate
     return value
 
 

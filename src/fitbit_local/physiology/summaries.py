@@ -8,8 +8,9 @@ arrays the intraday endpoints slice.
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -55,6 +56,13 @@ class HeartRateZoneSummary:
 
 @dataclass(frozen=True, eq=False)
 class DailySummary:
+    """Every daily value of one day, as the API handlers read them (typed: no string keys).
+
+    The per-minute zones are kept as given: the array from `derive_daily_summary`, or the base64 text of the
+    stored JSON, decoded on first use of `minute_zones`. A time series of 1095 days builds 1095 summaries and
+    never reads the zones, so it never pays for the decode.
+    """
+
     steps: int
     distance_km: float
     # distance walked at each minute activity level: sedentary (in bed included), lightly, moderately, very active
@@ -77,31 +85,51 @@ class DailySummary:
     azm_peak: int
     azm_total: int
     minutes_with_hr: int
-    minute_zones: np.ndarray = field(repr=False)
+    minute_zones_packed: np.ndarray | str = field(repr=False)  # the array, or its stored base64 text
+
+    @cached_property
+    def minute_zones(self) -> np.ndarray:
+        """The zone of each of the day's 1440 minutes (uint8, NO_ZONE without a reading); read-only."""
+        packed = self.minute_zones_packed
+        if not isinstance(packed, str):
+            return packed
+        zones = np.frombuffer(base64.b64decode(packed), dtype=np.uint8)
+        if zones.shape != (MINUTES_PER_DAY,):
+            raise ValueError("minute_zones must decode to 1440 bytes")
+        return zones  # frombuffer over bytes: already read-only
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON types; minute_zones as base64 of its 1440 bytes."""
-        out = {k: v for k, v in asdict(self).items() if k not in ("minute_zones", "zones", "zone_bounds")}
+        out = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("minute_zones_packed", "zones", "zone_bounds")
+        }
         out["zone_bounds"] = list(self.zone_bounds)
         out["distance_by_level_km"] = list(self.distance_by_level_km)
         out["zones"] = [asdict(z) for z in self.zones]
-        out["minute_zones"] = base64.b64encode(
-            np.asarray(self.minute_zones, dtype=np.uint8).tobytes()
-        ).decode()
+        packed = self.minute_zones_packed
+        out["minute_zones"] = (
+            packed
+            if isinstance(packed, str)
+            else base64.b64encode(np.asarray(packed, dtype=np.uint8).tobytes()).decode()
+        )
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DailySummary:
-        values = dict(data)
-        values["zone_bounds"] = tuple(int(b) for b in values["zone_bounds"])
-        values["distance_by_level_km"] = tuple(float(d) for d in values["distance_by_level_km"])
-        values["zones"] = tuple(HeartRateZoneSummary(**z) for z in values["zones"])
-        zones = np.frombuffer(base64.b64decode(values["minute_zones"]), dtype=np.uint8).copy()
-        if zones.shape != (MINUTES_PER_DAY,):
-            raise ValueError("minute_zones must decode to 1440 bytes")
-        zones.flags.writeable = False
-        values["minute_zones"] = zones
-        return cls(**values)
+        """The stored JSON (written by `to_json`) back as a summary; the minute zones stay text until first read."""
+        packed = data["minute_zones"]
+        if not isinstance(packed, str):
+            raise ValueError("minute_zones must be base64 text")
+        values = {k: v for k, v in data.items() if k != "minute_zones"}
+        values["zone_bounds"] = tuple(values["zone_bounds"])
+        values["distance_by_level_km"] = tuple(values["distance_by_level_km"])
+        values["zones"] = tuple(_filled(HeartRateZoneSummary, z) for z in values["zones"])
+        values["minute_zones_packed"] = packed
+        if values.keys() != _SUMMARY_FIELDS:
+            raise ValueError(f"not a stored daily summary: {sorted(values.keys() ^ _SUMMARY_FIELDS)}")
+        return _filled(cls, values)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DailySummary):
@@ -109,6 +137,22 @@ class DailySummary:
         return self.to_json() == other.to_json()
 
     __hash__ = None  # type: ignore[assignment]
+
+
+_SUMMARY_FIELDS = frozenset(f.name for f in fields(DailySummary))
+_T = TypeVar("_T")
+
+
+def _filled(cls: type[_T], values: dict[str, Any]) -> _T:
+    """An instance of a frozen dataclass holding `values` as they are, without running its ``__init__``.
+
+    Stored summaries are read on the hot path (a 1095-day time series reads 1095 of them), and a frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``: filling ``__dict__`` at once costs a
+    tenth of that. Only for values written by `to_json`, whose keys are exactly the fields.
+    """
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
 
 
 def zone_bounds_for(age: int, resting_hr: int, scheme: ZoneScheme = "azm") -> ZoneBounds:
@@ -188,5 +232,5 @@ def derive_daily_summary(
         azm_peak=azm.peak,
         azm_total=azm.total,
         minutes_with_hr=int(np.count_nonzero(zones != NO_ZONE)),
-        minute_zones=zones,
+        minute_zones_packed=zones,
     )
