@@ -32,6 +32,19 @@ def _round(value: float, places: int = 1) -> float:
     return round(value, places)
 
 
+def member_since(ctx: RequestContext) -> str:
+    """The earlier of the stored date and the user's first day of data: clients start their backfill at
+    ``memberSince`` (the Open Humans Fitbit source: ``start_date = memberSince``), and a real account's data never
+    starts before it, so generated and imported histories that reach back past the account row still show."""
+    user = ctx.user
+    first = ctx.services.cached(
+        ("first data day", user.id), lambda: ctx.services.store.series.first_day(user.id)
+    )
+    if first is None or first.isoformat() >= user.member_since:
+        return user.member_since
+    return first.isoformat()
+
+
 def get_profile(ctx: RequestContext) -> dict[str, object]:
     user, units = ctx.user, ctx.units
     zone = ZoneInfo(user.current_timezone)
@@ -75,7 +88,7 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
         "lastName": last,
         "legalTermsAcceptRequired": False,
         "locale": user.locale,
-        "memberSince": user.member_since,
+        "memberSince": member_since(ctx),
         "mfaEnabled": False,
         "offsetFromUTCMillis": offset_ms,
         "sdkDeveloper": False,
