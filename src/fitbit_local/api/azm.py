@@ -13,7 +13,7 @@ from typing import Any
 
 from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import frame
+from fitbit_local.api.days import frame, request_windows
 from fitbit_local.api.params import (
     BASE_DATE,
     DATE,
@@ -62,9 +62,10 @@ def azm_time_series(ctx: RequestContext) -> dict[str, Any]:
 
 def azm_intraday(ctx: RequestContext) -> dict[str, Any]:
     span = ctx.intraday_span
-    summaries = frame(ctx).summaries(span.days)
+    windows = request_windows(ctx)
+    summaries = frame(ctx).summaries([w.day for w in windows])
     out = []
-    for window in span:
+    for window in windows:
         zones = summaries[window.day].minute_zones.copy()
         zones[: window.first_minute] = NO_ZONE
         zones[window.last_minute + 1 :] = NO_ZONE

@@ -170,6 +170,25 @@ def distance_by_level(distance: np.ndarray, minute_levels: np.ndarray) -> tuple[
     return float(km[sedentary].sum()), lightly, moderately, very
 
 
+def zone_summaries(
+    minute_zones: np.ndarray, calories: np.ndarray, bounds: ZoneBounds
+) -> tuple[HeartRateZoneSummary, ...]:
+    """The four classic zones over some minutes: minutes with a reading in each zone and their calories.
+
+    `minute_zones` and `calories` cover the same minutes: a whole day, or the minutes of an intraday window."""
+    edges = (ZONE_FLOOR_BPM, *bounds, ZONE_CEILING_BPM)
+    return tuple(
+        HeartRateZoneSummary(
+            name=ZONE_NAMES[k],
+            min=edges[k],
+            max=edges[k + 1],
+            minutes=int(np.count_nonzero(minute_zones == k)),
+            calories_out=float(calories[minute_zones == k].sum()),
+        )
+        for k in range(4)
+    )
+
+
 def derive_daily_summary(
     day: DayArrays,
     *,
@@ -193,17 +212,7 @@ def derive_daily_summary(
     zones.flags.writeable = False
 
     calories = day.calories.astype(np.float64)
-    edges = (ZONE_FLOOR_BPM, *bounds, ZONE_CEILING_BPM)
-    zone_rows = tuple(
-        HeartRateZoneSummary(
-            name=ZONE_NAMES[k],
-            min=edges[k],
-            max=edges[k + 1],
-            minutes=int(np.count_nonzero(zones == k)),
-            calories_out=float(calories[zones == k].sum()),
-        )
-        for k in range(4)
-    )
+    zone_rows = zone_summaries(zones, calories, bounds)
     azm = azm_totals(zones)
     levels = activity_minutes(day.mets[:elapsed_minutes], day.sleep[:elapsed_minutes])
     minute_levels = minute_activity_levels(day.mets, day.sleep)
