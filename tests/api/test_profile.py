@@ -36,3 +36,33 @@ def test_member_since_keeps_an_earlier_stored_date(services: Services, http: htt
     assert _profile(services, http, user.id)["memberSince"] == "2020-05-01"
     nobody = make_user(services, name="bo", member_since=date(2026, 12, 1))
     assert _profile(services, http, nobody.id)["memberSince"] == "2026-12-01"  # no data: the stored date
+
+
+def _profile_with(services: Services, http: httpx.Client, user_id: str, **headers: str) -> dict[str, object]:
+    app = make_app(services, "personal", owner=user_id)
+    token = issue_token(services, app.client_id, user_id)
+    response = http.get("/1/user/-/profile.json", headers={**bearer(token), **headers})
+    assert response.status_code == 200, response.text
+    user: dict[str, object] = response.json()["user"]
+    return user
+
+
+def test_unit_settings_are_the_accounts_and_numbers_follow_the_header(
+    services: Services, http: httpx.Client
+) -> None:
+    """Swagger: numbers in the Accept-Language system; the unit fields are the website settings, "which doesn't
+    affect API". Numbers are not rounded (Fitbit.NET's recorded profile: strideLengthWalking 70.60000000000001)."""
+    user = make_user(services, locale="de_DE", height_cm=171.0, weight_kg=62.5)
+    metric = _profile_with(services, http, user.id)
+    us = _profile_with(services, http, user.id, **{"Accept-Language": "en_US"})
+    for profile in (metric, us):
+        assert profile["distanceUnit"] == profile["heightUnit"] == profile["weightUnit"] == "METRIC"
+        assert profile["startDayOfWeek"] == "MONDAY" and profile["clockTimeDisplayFormat"] == "24hour"
+    assert metric["height"] == 171.0 and metric["weight"] == 62.5
+    assert us["height"] == 171.0 / 2.54 and us["weight"] == 62.5 / 0.45359237
+    assert us["strideLengthWalking"] == 171.0 * 0.415 / 2.54
+
+    american = make_user(services, name="al", locale="en_US", height_cm=180.0)
+    plain = _profile_with(services, http, american.id)
+    assert plain["distanceUnit"] == plain["weightUnit"] == "en_US" and plain["waterUnitName"] == "fl oz"
+    assert plain["height"] == 180.0  # no header: metric numbers, whatever the settings say
