@@ -40,12 +40,18 @@ KEY = "activities-active-zone-minutes"
 
 
 def azm_value(summary: DailySummary) -> dict[str, int]:
-    return {
-        "activeZoneMinutes": summary.azm_total,
-        "fatBurnActiveZoneMinutes": summary.azm_fat_burn,
-        "cardioActiveZoneMinutes": summary.azm_cardio,
-        "peakActiveZoneMinutes": summary.azm_peak,
-    }
+    """``activeZoneMinutes`` and each zone field with credit; zones without credit are left out, as in responses
+    recorded in 2025 (Fitbit.NET SampleData/ActiveZoneMinutes.json: ``{"activeZoneMinutes": 8,
+    "fatBurnActiveZoneMinutes": 8}``) and as intraday minutes always were."""
+    value = {"activeZoneMinutes": summary.azm_total}
+    for key, credit in (
+        ("fatBurnActiveZoneMinutes", summary.azm_fat_burn),
+        ("cardioActiveZoneMinutes", summary.azm_cardio),
+        ("peakActiveZoneMinutes", summary.azm_peak),
+    ):
+        if credit:
+            value[key] = credit
+    return value
 
 
 def azm_time_series(ctx: RequestContext) -> dict[str, Any]:
@@ -77,15 +83,8 @@ def azm_intraday(ctx: RequestContext) -> dict[str, Any]:
     return {KEY + "-intraday": out}
 
 
-_AZM_VALUE = schemas.obj(
-    {
-        "activeZoneMinutes": schemas.INTEGER,
-        "fatBurnActiveZoneMinutes": schemas.INTEGER,
-        "cardioActiveZoneMinutes": schemas.INTEGER,
-        "peakActiveZoneMinutes": schemas.INTEGER,
-    }
-)
-_AZM_MINUTE_VALUE = schemas.obj(
+# Zone fields appear only with credit, in the daily value and in intraday minutes alike.
+_AZM_VALUE = _AZM_MINUTE_VALUE = schemas.obj(
     {"activeZoneMinutes": schemas.INTEGER},
     {
         "fatBurnActiveZoneMinutes": schemas.INTEGER,
