@@ -49,11 +49,19 @@ TS = "/{resource:activityresource}/date/{date}"
 TRACKER = "/tracker/{resource}/date/{date}"
 
 
+def json_number(value: float, places: int) -> float | int:
+    """A rounded number as Fitbit wrote it in JSON bodies: a zero as ``0``, not ``0.0`` [DOC daily summary
+    example: ``"elevation": 0``, ``"caloriesOut": 0``; Fitbit.NET's recorded GetActivities.json (2017):
+    ``{"activity": "sedentaryActive", "distance": 0}`` beside ``"distance": 0.57``]."""
+    rounded = round(value, places)
+    return rounded if rounded else 0
+
+
 def heart_rate_zones_json(zones: tuple[HeartRateZoneSummary, ...]) -> list[dict[str, Any]]:
     """The classic four zones: Out of Range, Fat Burn, Cardio, Peak with shared bounds [reference §4.5]."""
     return [
         {
-            "caloriesOut": round(z.calories_out, 5),
+            "caloriesOut": json_number(z.calories_out, 5),
             "max": z.max,
             "min": z.min,
             "minutes": z.minutes,
@@ -76,23 +84,26 @@ def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
         "lightlyActive": lightly,
         "sedentaryActive": sedentary,
     }
-    total = round(units.distance(s.distance_km), 2)
+    total = json_number(units.distance(s.distance_km), 2)
     distances = [
         {"activity": "total", "distance": total},
         {"activity": "tracker", "distance": total},
         {"activity": "loggedActivities", "distance": 0},
     ]
-    distances += [{"activity": k, "distance": round(units.distance(v), 2)} for k, v in split.items()]
+    distances += [{"activity": k, "distance": json_number(units.distance(v), 2)} for k, v in split.items()]
     active = s.lightly_active_minutes + s.fairly_active_minutes + s.very_active_minutes
     marginal = max(0, round(s.activity_calories - s.calories_bmr / 1440 * active))
     summary: dict[str, Any] = {
         "activeScore": -1,
         "activityCalories": s.activity_calories,
+        # [UNVERIFIED] meaning: the doc example's 2241 sits between BMR and caloriesOut. Typed clients declare it
+        # a required int (Dart, Go, Java models), so it is sent: our estimate is the measured total.
+        "calorieEstimationMu": s.calories_out,
         "caloriesBMR": s.calories_bmr,
         "caloriesOut": s.calories_out,
         "caloriesOutUnestimated": s.calories_out,
         "distances": distances,
-        "elevation": round(units.elevation(s.elevation_m), 2),
+        "elevation": json_number(units.elevation(s.elevation_m), 2),
         "fairlyActiveMinutes": s.fairly_active_minutes,
         "floors": s.floors,
         "heartRateZones": heart_rate_zones_json(s.zones),
@@ -191,6 +202,7 @@ DAILY_SUMMARY_SCHEMA = schemas.obj(
             {
                 "activeScore": schemas.INTEGER,
                 "activityCalories": schemas.INTEGER,
+                "calorieEstimationMu": schemas.INTEGER,
                 "caloriesBMR": schemas.INTEGER,
                 "caloriesOut": schemas.INTEGER,
                 "caloriesOutUnestimated": schemas.INTEGER,
