@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
+import pytest
 
 from fitbit_local.api.days import DayFrame
 from fitbit_local.physiology.day import NO_ZONE, DayArrays
@@ -44,3 +45,15 @@ def test_a_store_write_is_seen_by_the_next_request(fresh_world: World) -> None:
     world.services.store.series.put_days(world.user.id, [(END, arrays, summary.to_json())], source="import")
     after = world.ok(path)["activities-steps"]
     assert after[:-1] == before[:-1] and after[-1] == {"dateTime": str(END), "value": "70"}
+
+
+def test_from_json_refuses_what_to_json_did_not_write(world: World) -> None:
+    stored = world.services.store.series.get_summaries(world.user.id, END, END)[END.isoformat()]
+    for broken in (
+        {**stored, "extra": 1},
+        {k: v for k, v in stored.items() if k != "steps"},
+        {**stored, "zones": [{**stored["zones"][0], "colour": "red"}, *stored["zones"][1:]]},
+        {**stored, "minute_zones": [0] * 1440},
+    ):
+        with pytest.raises(ValueError):
+            DailySummary.from_json(broken)

@@ -125,11 +125,9 @@ class DailySummary:
         values = {k: v for k, v in data.items() if k != "minute_zones"}
         values["zone_bounds"] = tuple(values["zone_bounds"])
         values["distance_by_level_km"] = tuple(values["distance_by_level_km"])
-        values["zones"] = tuple(_filled(HeartRateZoneSummary, z) for z in values["zones"])
+        values["zones"] = tuple(_filled(HeartRateZoneSummary, z, _ZONE_FIELDS) for z in values["zones"])
         values["minute_zones_packed"] = packed
-        if values.keys() != _SUMMARY_FIELDS:
-            raise ValueError(f"not a stored daily summary: {sorted(values.keys() ^ _SUMMARY_FIELDS)}")
-        return _filled(cls, values)
+        return _filled(cls, values, _SUMMARY_FIELDS)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DailySummary):
@@ -140,16 +138,19 @@ class DailySummary:
 
 
 _SUMMARY_FIELDS = frozenset(f.name for f in fields(DailySummary))
+_ZONE_FIELDS = frozenset(f.name for f in fields(HeartRateZoneSummary))
 _T = TypeVar("_T")
 
 
-def _filled(cls: type[_T], values: dict[str, Any]) -> _T:
+def _filled(cls: type[_T], values: dict[str, Any], names: frozenset[str]) -> _T:
     """An instance of a frozen dataclass holding `values` as they are, without running its ``__init__``.
 
     Stored summaries are read on the hot path (a 1095-day time series reads 1095 of them), and a frozen
     dataclass's ``__init__`` sets each field through ``object.__setattr__``: filling ``__dict__`` at once costs a
-    tenth of that. Only for values written by `to_json`, whose keys are exactly the fields.
+    tenth of that. For values written by `to_json` only; their keys must be exactly the fields' `names`.
     """
+    if values.keys() != names:
+        raise ValueError(f"not a stored {cls.__name__}: {sorted(values.keys() ^ names)}")
     instance = object.__new__(cls)
     instance.__dict__.update(values)
     return instance
