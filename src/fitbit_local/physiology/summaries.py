@@ -119,13 +119,13 @@ class DailySummary:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DailySummary:
         """The stored JSON (written by `to_json`) back as a summary; the minute zones stay text until first read."""
-        packed = data["minute_zones"]
+        values = dict(data)
+        packed = values.pop("minute_zones", None)
         if not isinstance(packed, str):
             raise ValueError("minute_zones must be base64 text")
-        values = {k: v for k, v in data.items() if k != "minute_zones"}
         values["zone_bounds"] = tuple(values["zone_bounds"])
         values["distance_by_level_km"] = tuple(values["distance_by_level_km"])
-        values["zones"] = tuple(_filled(HeartRateZoneSummary, z, _ZONE_FIELDS) for z in values["zones"])
+        values["zones"] = tuple([_filled(HeartRateZoneSummary, z, _ZONE_FIELDS) for z in values["zones"]])
         values["minute_zones_packed"] = packed
         return _filled(cls, values, _SUMMARY_FIELDS)
 
