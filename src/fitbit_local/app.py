@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fitbit_local.api.families import endpoint_rows
 from fitbit_local.api.openapi import openapi_document
 from fitbit_local.api.pipeline import make_endpoint
-from fitbit_local.edge import error_response, json_response
+from fitbit_local.edge import collapse_repeated_slashes, error_response, json_response
 from fitbit_local.errors import FitbitError
 from fitbit_local.services import Services
 
@@ -64,6 +64,7 @@ class FitbitEdge:
                 started = True
             await send(message)
 
+        collapse_repeated_slashes(scope)
         try:
             self.services.clock.refresh()
             rejection = self._transport_error(scope)

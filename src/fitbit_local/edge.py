@@ -3,11 +3,13 @@ and Bearer parsing. Nothing here knows about endpoint families."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from fitbit_local.errors import Envelope, FitbitError, render_fitbit_error
 
@@ -67,3 +69,20 @@ def raise_injected_fault(services: Services, path: str, client_id: str | None, u
 
 def seconds_to_next_hour(now: float) -> int:
     return 3600 - int(now) % 3600
+
+
+_REPEATED_SLASHES = re.compile(r"/{2,}")
+_REPEATED_SLASHES_RAW = re.compile(rb"/{2,}")
+
+
+def collapse_repeated_slashes(scope: Scope) -> None:
+    """``//1/user/-/profile.json`` routes as ``/1/user/-/profile.json``: clients whose base URL ends in ``/``
+    (py-fitbit's ``Configuration.host = "https://api.fitbit.com/"`` joined with ``/1/user/…``) send a doubled
+    slash on every call, for the API and the OAuth endpoints alike (docs/decisions.md). Changes the scope in place,
+    before routing; the query string is separate and untouched."""
+    path = scope.get("path", "")
+    if "//" in path:
+        scope["path"] = _REPEATED_SLASHES.sub("/", path)
+        raw = scope.get("raw_path")
+        if raw:
+            scope["raw_path"] = _REPEATED_SLASHES_RAW.sub(b"/", raw)

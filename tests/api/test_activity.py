@@ -14,6 +14,7 @@ DAY = "/1/user/-/activities/date/{}.json"
 SUMMARY_FIELDS = {
     "activeScore",
     "activityCalories",
+    "calorieEstimationMu",  # the doc example has it; typed clients require it
     "caloriesBMR",
     "caloriesOut",
     "caloriesOutUnestimated",
@@ -311,3 +312,33 @@ def test_no_data_day_intraday_is_zero_filled(world: World) -> None:
     body = world.ok(f"/1/user/-/activities/steps/date/{day}/1d/15min.json")
     assert body["activities-steps"] == [{"dateTime": str(day), "value": "0"}]
     assert len(body["activities-steps-intraday"]["dataset"]) == 96
+
+
+def test_distance_strings_are_unrounded_doubles(world: World) -> None:
+    """Recorded time series carry the raw double ("6.4281999999999995") and a zero as "0.0" [DOC], in every unit
+    system; counts stay whole numbers."""
+    stored = world.services.store.series.get_summaries(world.user.id, END, END)[END.isoformat()]
+    km = stored["distance_km"]
+    for headers, expected in (({}, km), ({"Accept-Language": "en_US"}, km / 1.609344)):
+        rows = world.ok(f"/1/user/-/activities/distance/date/{END}/7d.json", **headers)["activities-distance"]
+        assert [r["value"] for r in rows[:4]] == ["0.0"] * 4
+        assert rows[-1]["value"] == repr(expected) and float(rows[-1]["value"]) == expected
+    steps = world.ok(f"/1/user/-/activities/steps/date/{END}/7d.json")["activities-steps"]
+    assert steps[0]["value"] == "0" and "." not in steps[-1]["value"]
+
+
+def test_daily_summary_zeros_are_integers_and_calorie_estimation_mu_is_sent(world: World) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from fitbit_local.api.activity import DAILY_SUMMARY_SCHEMA
+
+    empty = world.ok(DAY.format(FIRST - timedelta(days=5)))
+    s = empty["summary"]
+    assert s["calorieEstimationMu"] == s["caloriesOut"] == 0
+    assert s["elevation"] == 0 and isinstance(s["elevation"], int)
+    assert all(isinstance(d["distance"], int) for d in s["distances"])
+    assert all(isinstance(z["caloriesOut"], int) for z in s["heartRateZones"])
+    full = world.ok(DAY.format(END))
+    assert full["summary"]["calorieEstimationMu"] == full["summary"]["caloriesOut"] > 0
+    assert isinstance(full["summary"]["distances"][0]["distance"], float)
+    for body in (empty, full):
+        jsonschema.validate(body, DAILY_SUMMARY_SCHEMA)

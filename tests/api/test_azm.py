@@ -25,12 +25,12 @@ def test_time_series_shape_and_days_without_azm(world: World) -> None:
     ]  # zero days left out
     for row in rows:
         v = row["value"]
-        assert set(v) == FIELDS and all(isinstance(x, int) for x in v.values())
-        assert (
-            v["activeZoneMinutes"]
-            == v["fatBurnActiveZoneMinutes"] + v["cardioActiveZoneMinutes"] + v["peakActiveZoneMinutes"]
-        )
-        assert v["cardioActiveZoneMinutes"] % 2 == 0 and v["peakActiveZoneMinutes"] % 2 == 0
+        # zones without credit are left out, as in Fitbit.NET's 2025 recorded responses
+        assert "activeZoneMinutes" in v and set(v) <= FIELDS and all(isinstance(x, int) for x in v.values())
+        assert all(x > 0 for k, x in v.items() if k != "activeZoneMinutes")
+        assert v["activeZoneMinutes"] == sum(x for k, x in v.items() if k != "activeZoneMinutes")
+        assert v.get("cardioActiveZoneMinutes", 0) % 2 == 0 and v.get("peakActiveZoneMinutes", 0) % 2 == 0
+    assert any(set(r["value"]) < FIELDS for r in rows)  # the world's days have a zone without credit
     assert world.ok(AZM.format(FIRST, END))["activities-active-zone-minutes"] == rows
     assert world.ok(AZM.format("2023-01-01", "2023-01-31"))["activities-active-zone-minutes"] == []
 

@@ -182,3 +182,79 @@ def test_timezone_utc_heart(world: World) -> None:
     window = heart[19 * 3600 : 20 * 3600]
     assert [p["value"] for p in dataset] == window[window > 0].tolist()
     assert dataset[0]["time"] < "01:00:00"
+
+
+# --- a /time/ window: the flat entry of the doc's windowed example and of Fitbit.NET's recorded response -----------
+
+
+def _window_minutes(world: World, first: int, last: int) -> np.ndarray:
+    minute_hr = minute_heart_rate(_stored_heart(world))
+    return minute_hr[first : last + 1]
+
+
+@pytest.mark.parametrize("detail", ["1sec", "1min", "15min"])
+def test_windowed_entry_is_flat_with_the_windows_zones_and_mean(world: World, detail: str) -> None:
+    body = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/{detail}/time/08:00/09:59.json")
+    (entry,) = body["activities-heart"]
+    assert list(entry) == ["customHeartRateZones", "dateTime", "heartRateZones", "value"]
+    assert entry["dateTime"] == str(END) and entry["customHeartRateZones"] == []
+    points = [p["value"] for p in body["activities-heart-intraday"]["dataset"]]
+    assert points and entry["value"] == str(round(sum(points) / len(points), 2))
+    zones = entry["heartRateZones"]
+    assert [z["name"] for z in zones] == ["Out of Range", "Fat Burn", "Cardio", "Peak"]
+    with_reading = int(np.count_nonzero(_window_minutes(world, 480, 599)))
+    assert sum(z["minutes"] for z in zones) == with_reading <= 120
+    nested = world.ok(TS.format(END, "1d"))["activities-heart"][0]["value"]["heartRateZones"]
+    assert [(z["min"], z["max"]) for z in zones] == [(z["min"], z["max"]) for z in nested]
+
+
+def test_whole_day_window_has_the_days_zones(world: World) -> None:
+    """Fitbit.NET's GetHeartRateIntradayV1 always asks for D/D/…/time/00:00:00/23:59:59 and reads `value` as a
+    double; the zones are then the day's."""
+    body = world.ok(f"/1/user/-/activities/heart/date/{END}/{END}/1min/time/00:00:00/23:59:59.json")
+    (entry,) = body["activities-heart"]
+    float(entry["value"])
+    nested = world.ok(TS.format(END, "1d"))["activities-heart"][0]["value"]
+    assert entry["heartRateZones"] == nested["heartRateZones"]
+
+
+def test_unwindowed_entry_stays_nested(world: World) -> None:
+    (entry,) = world.ok(f"/1/user/-/activities/heart/date/{END}/1d/1min.json")["activities-heart"]
+    assert set(entry) == {"dateTime", "value"} and "heartRateZones" in entry["value"]
+
+
+def test_both_shapes_match_the_rows_schema(world: World) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from fitbit_local.api.heart import INTRADAY_SCHEMA
+
+    for path in (
+        f"/1/user/-/activities/heart/date/{END}/1d/1min.json",
+        f"/1/user/-/activities/heart/date/{END}/1d/1min/time/08:00/09:00.json",
+        f"/1/user/-/activities/heart/date/{END - timedelta(days=1)}/{END}/15min/time/18:00/06:00.json",
+    ):
+        jsonschema.validate(world.ok(path), INTRADAY_SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("path", "key", "empty"),
+    [
+        ("heart/date/{}/1d/1min/time/10:00/09:00.json", "activities-heart", None),
+        ("steps/date/{}/1d/15min/time/10:07/10:03.json", "activities-steps", "0"),
+    ],
+)
+def test_a_window_ending_before_it_starts_still_has_its_day(
+    world: World, path: str, key: str, empty: str | None
+) -> None:
+    """Clients index `activities-…[0]`; an empty list would crash them. One entry for the day, no points."""
+    body = world.ok("/1/user/-/activities/" + path.format(END))
+    (entry,) = body[key]
+    assert entry["dateTime"] == str(END)
+    assert body[key + "-intraday"]["dataset"] == []
+    if empty is not None:
+        assert entry["value"] == empty
+    else:
+        assert entry["value"] == "0.0" and all(z["minutes"] == 0 for z in entry["heartRateZones"])
+    (azm,) = world.ok(f"/1/user/-/activities/active-zone-minutes/date/{END}/1d/1min/time/10:00/09:00.json")[
+        "activities-active-zone-minutes-intraday"
+    ]
+    assert azm == {"dateTime": str(END), "minutes": []}

@@ -14,7 +14,7 @@ import numpy as np
 from fitbit_local.api import schemas
 from fitbit_local.api.activity_resources import INTRADAY_RESOURCES, RESOURCES, ActivityResource
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import Summary, frame
+from fitbit_local.api.days import frame, is_empty, request_windows
 from fitbit_local.api.params import (
     BASE_DATE,
     DATE,
@@ -30,6 +30,7 @@ from fitbit_local.api.params import (
 from fitbit_local.api.registry import PERIODS, Endpoint, Shape
 from fitbit_local.api.spans import bucket_labels, hh_mm_ss
 from fitbit_local.physiology.activity_levels import activity_level
+from fitbit_local.physiology.summaries import DailySummary, HeartRateZoneSummary
 
 ACTIVITY_RANGE_MAX_DAYS = 1095  # reference §3.3: the Resource Options table, as every client implements it
 MINUTE_DETAILS = ("1min", "5min", "15min")
@@ -48,17 +49,25 @@ TS = "/{resource:activityresource}/date/{date}"
 TRACKER = "/tracker/{resource}/date/{date}"
 
 
-def heart_rate_zones_json(summary: Summary) -> list[dict[str, Any]]:
+def json_number(value: float, places: int) -> float | int:
+    """A rounded number as Fitbit wrote it in JSON bodies: a zero as ``0``, not ``0.0`` [DOC daily summary
+    example: ``"elevation": 0``, ``"caloriesOut": 0``; Fitbit.NET's recorded GetActivities.json (2017):
+    ``{"activity": "sedentaryActive", "distance": 0}`` beside ``"distance": 0.57``]."""
+    rounded = round(value, places)
+    return rounded if rounded else 0
+
+
+def heart_rate_zones_json(zones: tuple[HeartRateZoneSummary, ...]) -> list[dict[str, Any]]:
     """The classic four zones: Out of Range, Fat Burn, Cardio, Peak with shared bounds [reference §4.5]."""
     return [
         {
-            "caloriesOut": round(z["calories_out"], 5),
-            "max": z["max"],
-            "min": z["min"],
-            "minutes": z["minutes"],
-            "name": z["name"],
+            "caloriesOut": json_number(z.calories_out, 5),
+            "max": z.max,
+            "min": z.min,
+            "minutes": z.minutes,
+            "name": z.name,
         }
-        for z in summary["zones"]
+        for z in zones
     ]
 
 
@@ -66,44 +75,47 @@ def heart_rate_zones_json(summary: Summary) -> list[dict[str, Any]]:
 
 
 def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
-    s = frame(ctx).summary(ctx.day)
+    s: DailySummary = frame(ctx).summary(ctx.day)
     units = ctx.units
-    sedentary, lightly, moderately, very = s["distance_by_level_km"]
+    sedentary, lightly, moderately, very = s.distance_by_level_km
     split = {
         "veryActive": very,
         "moderatelyActive": moderately,
         "lightlyActive": lightly,
         "sedentaryActive": sedentary,
     }
-    total = round(units.distance(s["distance_km"]), 2)
+    total = json_number(units.distance(s.distance_km), 2)
     distances = [
         {"activity": "total", "distance": total},
         {"activity": "tracker", "distance": total},
         {"activity": "loggedActivities", "distance": 0},
     ]
-    distances += [{"activity": k, "distance": round(units.distance(v), 2)} for k, v in split.items()]
-    active = s["lightly_active_minutes"] + s["fairly_active_minutes"] + s["very_active_minutes"]
-    marginal = max(0, round(s["activity_calories"] - s["calories_bmr"] / 1440 * active))
+    distances += [{"activity": k, "distance": json_number(units.distance(v), 2)} for k, v in split.items()]
+    active = s.lightly_active_minutes + s.fairly_active_minutes + s.very_active_minutes
+    marginal = max(0, round(s.activity_calories - s.calories_bmr / 1440 * active))
     summary: dict[str, Any] = {
         "activeScore": -1,
-        "activityCalories": s["activity_calories"],
-        "caloriesBMR": s["calories_bmr"],
-        "caloriesOut": s["calories_out"],
-        "caloriesOutUnestimated": s["calories_out"],
+        "activityCalories": s.activity_calories,
+        # [UNVERIFIED] meaning: the doc example's 2241 sits between BMR and caloriesOut. Typed clients declare it
+        # a required int (Dart, Go, Java models), so it is sent: our estimate is the measured total.
+        "calorieEstimationMu": s.calories_out,
+        "caloriesBMR": s.calories_bmr,
+        "caloriesOut": s.calories_out,
+        "caloriesOutUnestimated": s.calories_out,
         "distances": distances,
-        "elevation": round(units.elevation(s["elevation_m"]), 2),
-        "fairlyActiveMinutes": s["fairly_active_minutes"],
-        "floors": s["floors"],
-        "heartRateZones": heart_rate_zones_json(s),
-        "lightlyActiveMinutes": s["lightly_active_minutes"],
+        "elevation": json_number(units.elevation(s.elevation_m), 2),
+        "fairlyActiveMinutes": s.fairly_active_minutes,
+        "floors": s.floors,
+        "heartRateZones": heart_rate_zones_json(s.zones),
+        "lightlyActiveMinutes": s.lightly_active_minutes,
         "marginalCalories": marginal,
-        "sedentaryMinutes": s["sedentary_minutes"],
-        "steps": s["steps"],
+        "sedentaryMinutes": s.sedentary_minutes,
+        "steps": s.steps,
         "useEstimation": True,
-        "veryActiveMinutes": s["very_active_minutes"],
+        "veryActiveMinutes": s.very_active_minutes,
     }
-    if s.get("resting_heart_rate") is not None:
-        summary["restingHeartRate"] = s["resting_heart_rate"]
+    if s.resting_heart_rate is not None:
+        summary["restingHeartRate"] = s.resting_heart_rate
     goals = {
         "activeMinutes": DEFAULT_GOALS["activeMinutes"],
         "caloriesOut": DEFAULT_GOALS["caloriesOut"],
@@ -140,7 +152,7 @@ def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
     n = span.bucket_minutes
     summary_rows: list[dict[str, str]] = []
     dataset: list[dict[str, Any]] = []
-    for window in span:
+    for window in request_windows(ctx):
         arrays = days.arrays(window.day)
         lo, hi = window.first_minute, window.last_minute + 1
         inside = np.zeros(1440, dtype=np.float64)
@@ -149,7 +161,7 @@ def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
         summary_rows.append(
             {"dateTime": window.day.isoformat(), "value": resource.window_total(inside[lo:hi], ctx.units)}
         )
-        labels = bucket_labels(window, n)
+        labels = [] if is_empty(window) else bucket_labels(window, n)
         buckets = [m // n for m in labels]
         values = resource.intraday_values(inside.reshape(-1, n).sum(axis=1)[buckets], ctx.units)
         if resource.dataset_levels:
@@ -190,6 +202,7 @@ DAILY_SUMMARY_SCHEMA = schemas.obj(
             {
                 "activeScore": schemas.INTEGER,
                 "activityCalories": schemas.INTEGER,
+                "calorieEstimationMu": schemas.INTEGER,
                 "caloriesBMR": schemas.INTEGER,
                 "caloriesOut": schemas.INTEGER,
                 "caloriesOutUnestimated": schemas.INTEGER,

@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 
 from fitbit_local.api.units import UnitSystem
+from fitbit_local.physiology.summaries import DailySummary
 from fitbit_local.physiology.zones import round_half_up
-
-Summary = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -34,24 +33,25 @@ class ActivityResource:
             return units.elevation(value)
         return value
 
-    def daily_number(self, raw: float, units: UnitSystem) -> int | float:
-        """A daily total as Fitbit reported it: whole numbers for counts and calories, two decimals for distance
-        and elevation in the Accept-Language unit."""
+    def daily_text(self, raw: float, units: UnitSystem) -> str:
+        """A daily total as Fitbit wrote it in a time-series string: whole numbers for counts and calories;
+        distance and elevation as the unrounded double in the Accept-Language unit, always with a decimal point
+        [DOC: "value":"0.0"; recorded: "6.4281999999999995"] and never in exponent form."""
         if self.kind in ("distance", "elevation"):
-            return round(self.convert(raw, units), 2)
+            return np.format_float_positional(self.convert(float(raw), units), trim="0")
         if self.kind == "calories":
-            return round_half_up(raw)
-        return int(raw)
+            return str(round_half_up(raw))
+        return str(int(raw))
 
-    def daily_value(self, summary: Summary, units: UnitSystem) -> str:
+    def daily_value(self, summary: DailySummary, units: UnitSystem) -> str:
         """The time-series value: a string [DOC: "value":"2504", "value":"0.0"]."""
-        raw = summary.get(self.summary_field, 0) if self.summary_field else 0
-        return str(self.daily_number(raw or 0, units))
+        raw = getattr(summary, self.summary_field) if self.summary_field else 0
+        return self.daily_text(raw or 0, units)
 
     def window_total(self, minutes: np.ndarray | None, units: UnitSystem) -> str:
         """The summary entry of an intraday response: the total over the requested window."""
         total = 0.0 if minutes is None else float(minutes.sum(dtype=np.float64))
-        return str(self.daily_number(total, units))
+        return self.daily_text(total, units)
 
     def intraday_values(self, sums: np.ndarray, units: UnitSystem) -> list[Any]:
         """Dataset values (JSON numbers): integers for steps and floors, floats for the rest."""

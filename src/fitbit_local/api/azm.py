@@ -9,14 +9,11 @@ some clients assume (docs/decisions.md). Per-minute zones come from the stored d
 
 from __future__ import annotations
 
-import base64
 from typing import Any
-
-import numpy as np
 
 from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import Summary, frame
+from fitbit_local.api.days import frame, request_windows
 from fitbit_local.api.params import (
     BASE_DATE,
     DATE,
@@ -32,6 +29,7 @@ from fitbit_local.api.registry import Endpoint, Shape
 from fitbit_local.api.spans import iso_minute
 from fitbit_local.physiology.azm import azm_buckets
 from fitbit_local.physiology.day import NO_ZONE
+from fitbit_local.physiology.summaries import DailySummary
 
 AZM_PERIODS = ("1d", "7d", "30d", "1w", "1m", "3m", "6m", "1y")  # the doc page's list: no "max"
 MINUTE_DETAILS = ("1min", "5min", "15min")
@@ -41,13 +39,19 @@ U = "/user/{user_id}/activities/active-zone-minutes/date/{date}"
 KEY = "activities-active-zone-minutes"
 
 
-def azm_value(summary: Summary) -> dict[str, int]:
-    return {
-        "activeZoneMinutes": summary["azm_total"],
-        "fatBurnActiveZoneMinutes": summary["azm_fat_burn"],
-        "cardioActiveZoneMinutes": summary["azm_cardio"],
-        "peakActiveZoneMinutes": summary["azm_peak"],
-    }
+def azm_value(summary: DailySummary) -> dict[str, int]:
+    """``activeZoneMinutes`` and each zone field with credit; zones without credit are left out, as in responses
+    recorded in 2025 (Fitbit.NET SampleData/ActiveZoneMinutes.json: ``{"activeZoneMinutes": 8,
+    "fatBurnActiveZoneMinutes": 8}``) and as intraday minutes always were."""
+    value = {"activeZoneMinutes": summary.azm_total}
+    for key, credit in (
+        ("fatBurnActiveZoneMinutes", summary.azm_fat_burn),
+        ("cardioActiveZoneMinutes", summary.azm_cardio),
+        ("peakActiveZoneMinutes", summary.azm_peak),
+    ):
+        if credit:
+            value[key] = credit
+    return value
 
 
 def azm_time_series(ctx: RequestContext) -> dict[str, Any]:
@@ -57,17 +61,18 @@ def azm_time_series(ctx: RequestContext) -> dict[str, Any]:
         KEY: [
             {"dateTime": d.isoformat(), "value": azm_value(summaries[d])}
             for d in ctx.days
-            if summaries[d]["azm_total"]
+            if summaries[d].azm_total
         ]
     }
 
 
 def azm_intraday(ctx: RequestContext) -> dict[str, Any]:
     span = ctx.intraday_span
-    summaries = frame(ctx).summaries(span.days)
+    windows = request_windows(ctx)
+    summaries = frame(ctx).summaries([w.day for w in windows])
     out = []
-    for window in span:
-        zones = np.frombuffer(base64.b64decode(summaries[window.day]["minute_zones"]), dtype=np.uint8).copy()
+    for window in windows:
+        zones = summaries[window.day].minute_zones.copy()
         zones[: window.first_minute] = NO_ZONE
         zones[window.last_minute + 1 :] = NO_ZONE
         minutes = [
@@ -78,15 +83,8 @@ def azm_intraday(ctx: RequestContext) -> dict[str, Any]:
     return {KEY + "-intraday": out}
 
 
-_AZM_VALUE = schemas.obj(
-    {
-        "activeZoneMinutes": schemas.INTEGER,
-        "fatBurnActiveZoneMinutes": schemas.INTEGER,
-        "cardioActiveZoneMinutes": schemas.INTEGER,
-        "peakActiveZoneMinutes": schemas.INTEGER,
-    }
-)
-_AZM_MINUTE_VALUE = schemas.obj(
+# Zone fields appear only with credit, in the daily value and in intraday minutes alike.
+_AZM_VALUE = _AZM_MINUTE_VALUE = schemas.obj(
     {"activeZoneMinutes": schemas.INTEGER},
     {
         "fatBurnActiveZoneMinutes": schemas.INTEGER,

@@ -16,34 +16,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from fitbit_local.api.spans import DayWindow
 from fitbit_local.physiology.day import MINUTES_PER_DAY, SECONDS_PER_DAY, DayArrays
-from fitbit_local.physiology.summaries import derive_daily_summary
+from fitbit_local.physiology.summaries import DailySummary, derive_daily_summary
 from fitbit_local.store.series import SeriesRepository
 from fitbit_local.store.users import User
 
 if TYPE_CHECKING:
     from fitbit_local.api.context import RequestContext
 
-Summary = dict[str, Any]  # DailySummary.to_json()
-# Services.cached: a value kept until the sandbox epoch moves
-Cache = Callable[[object, Callable[[], Summary]], Summary]
+T = TypeVar("T")
 
 
-def _no_cache(_key: object, load: Callable[[], Summary]) -> Summary:
+class Cache(Protocol):
+    """`Services.cached`: a value kept until the sandbox epoch moves."""
+
+    def __call__(self, key: object, load: Callable[[], T]) -> T: ...
+
+
+def _no_cache(key: object, load: Callable[[], T]) -> T:
     return load()
 
 
 @lru_cache(maxsize=128)
-def empty_summary(age: int) -> Summary:
-    """A day without data: zero counts, 1440 sedentary minutes, zone bounds from age and the default resting HR."""
-    return derive_daily_summary(
-        DayArrays(), age=age, resting_hr_fallback=None, bmr_kcal_per_day=0.0
-    ).to_json()
+def empty_summary(age: int) -> DailySummary:
+    """A day without data: zero counts, 1440 sedentary minutes, zone bounds from age and the default resting HR
+    (immutable, so one object serves every request)."""
+    return derive_daily_summary(DayArrays(), age=age, resting_hr_fallback=None, bmr_kcal_per_day=0.0)
 
 
 def _minute_offsets(day: date, zone: ZoneInfo) -> np.ndarray:
@@ -88,7 +92,7 @@ class DayFrame:
         self.today = local_now.date()
         self.completed_minutes = local_now.hour * 60 + local_now.minute  # minutes of today already synced
         self._local_days: dict[date, DayArrays | None] = {}
-        self._local_summaries: dict[date, Summary] = {}
+        self._local_summaries: dict[date, DailySummary] = {}
         self._utc_arrays: dict[date, DayArrays | None] = {}
 
     # --- local storage, cut at the horizon -----------------------------------------------------------------
@@ -100,10 +104,19 @@ class DayFrame:
             self._local_days[day] = stored
         return self._local_days[day]
 
+    def _stored_summaries(self, start: date, end: date) -> dict[date, DailySummary]:
+        return {
+            date.fromisoformat(key): DailySummary.from_json(value)
+            for key, value in self.series.get_summaries(self.user.id, start, end).items()
+        }
+
     def _load_local_summaries(self, start: date, end: date) -> None:
-        stored = self.series.get_summaries(self.user.id, start, min(end, self.today))
-        for key, value in stored.items():
-            self._local_summaries[date.fromisoformat(key)] = value
+        # Typed summaries of the whole range stay cached until the epoch moves (every store write bumps it): a
+        # client polling one range reads them once. Today's entry is the stored whole day, replaced below.
+        last = min(end, self.today)
+        self._local_summaries.update(
+            self.cache(("summaries", self.user.id, start, last), lambda: self._stored_summaries(start, last))
+        )
         if start <= self.today <= end and self.today in self._local_summaries:
             whole_day = self._local_summaries[self.today]
             self._local_summaries[self.today] = self.cache(
@@ -111,22 +124,20 @@ class DayFrame:
                 lambda: self._today_so_far(whole_day),
             )
 
-    def _today_so_far(self, whole_day: Summary) -> Summary:
+    def _today_so_far(self, whole_day: DailySummary) -> DailySummary:
         """Today's summary from its completed minutes; BMR calories accrue with the minutes [decisions.md]."""
         arrays = self._local_day(self.today) or DayArrays()  # a day without readings stores no arrays
         return derive_daily_summary(
             arrays,
             age=self.user.age_on(self.today),
             resting_hr_fallback=self.series.latest_resting_hr(self.user.id, before=self.today),
-            bmr_kcal_per_day=float(whole_day.get("calories_bmr") or 0)
-            * self.completed_minutes
-            / MINUTES_PER_DAY,
+            bmr_kcal_per_day=whole_day.calories_bmr * self.completed_minutes / MINUTES_PER_DAY,
             elapsed_minutes=self.completed_minutes,
-        ).to_json()
+        )
 
     # --- the request's frame -------------------------------------------------------------------------------
-    def summaries(self, days: list[date]) -> dict[date, Summary]:
-        """Summary JSON of each day; days without data get `empty_summary`."""
+    def summaries(self, days: list[date]) -> dict[date, DailySummary]:
+        """The summary of each day; days without data get `empty_summary`."""
         if not days:
             return {}
         if not self.utc:
@@ -135,7 +146,7 @@ class DayFrame:
         self._load_local_summaries(days[0] - timedelta(days=1), days[-1] + timedelta(days=1))
         return {d: self._utc_summary(d) for d in days}
 
-    def summary(self, day: date) -> Summary:
+    def summary(self, day: date) -> DailySummary:
         return self.summaries([day])[day]
 
     def arrays(self, day: date) -> DayArrays | None:
@@ -175,19 +186,20 @@ class DayFrame:
                     target[utc_minute[keep_m]] = array[keep_m]
         return out if found else None
 
-    def _utc_summary(self, utc_day: date) -> Summary:
+    def _utc_summary(self, utc_day: date) -> DailySummary:
         age = self.user.age_on(utc_day)
         arrays = self.arrays(utc_day)
         if arrays is None:
             return empty_summary(age)
-        local = self._local_summaries.get(utc_day) or {}
-        earlier = self._local_summaries.get(utc_day - timedelta(days=1)) or {}
+        local = self._local_summaries.get(utc_day)
+        earlier = self._local_summaries.get(utc_day - timedelta(days=1))
+        known = [s for s in (local, earlier) if s is not None]
         return derive_daily_summary(
             arrays,
             age=age,
-            resting_hr_fallback=local.get("resting_heart_rate") or earlier.get("resting_heart_rate"),
-            bmr_kcal_per_day=float(local.get("calories_bmr") or earlier.get("calories_bmr") or 0),
-        ).to_json()
+            resting_hr_fallback=next((s.resting_heart_rate for s in known if s.resting_heart_rate), None),
+            bmr_kcal_per_day=float(next((s.calories_bmr for s in known if s.calories_bmr), 0)),
+        )
 
 
 def frame(ctx: RequestContext) -> DayFrame:
@@ -195,3 +207,17 @@ def frame(ctx: RequestContext) -> DayFrame:
     return DayFrame(
         ctx.services.store.series, ctx.user, utc=ctx.utc_requested, now=ctx.now, cache=ctx.services.cached
     )
+
+
+def request_windows(ctx: RequestContext) -> tuple[DayWindow, ...]:
+    """The intraday span's day windows. A one-day window whose start is after its end
+    (``…/1d/1min/time/10:00/09:00.json``) stays an empty window of that day instead of no day at all: clients index
+    ``activities-<resource>[0]`` and would crash on an empty list [fidelity audit]."""
+    span = ctx.intraday_span
+    if span.windows:
+        return span.windows
+    return (DayWindow(ctx.day, ctx.args.get("start_time", 0), ctx.args.get("end_time", 0)),)
+
+
+def is_empty(window: DayWindow) -> bool:
+    return window.first_second > window.last_second

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from fitbit_local.api import schemas
 from fitbit_local.api.activity import heart_rate_zones_json
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import Summary, frame
+from fitbit_local.api.days import frame, request_windows
 from fitbit_local.api.params import (
     BASE_DATE,
     DATE,
@@ -37,6 +37,8 @@ from fitbit_local.api.params import (
 from fitbit_local.api.registry import Endpoint, Shape
 from fitbit_local.api.spans import DayWindow
 from fitbit_local.edge import JSON_MEDIA_TYPE
+from fitbit_local.physiology.day import DayArrays
+from fitbit_local.physiology.summaries import DailySummary, zone_summaries
 
 HEART_PERIODS = ("1d", "7d", "30d", "1w", "1m")  # only these [DOC get-heartrate-timeseries-by-date]
 HEART_DETAILS = ("1sec", "1min", "5min", "15min")
@@ -45,10 +47,13 @@ U = "/user/{user_id}/activities/heart/date/{date}"
 _PLACEHOLDER = "\u0000dataset\u0000"
 
 
-def heart_value(summary: Summary) -> dict[str, Any]:
-    value: dict[str, Any] = {"customHeartRateZones": [], "heartRateZones": heart_rate_zones_json(summary)}
-    if summary.get("resting_heart_rate") is not None:  # absent on days without enough data [DOC]
-        value["restingHeartRate"] = summary["resting_heart_rate"]
+def heart_value(summary: DailySummary) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "customHeartRateZones": [],
+        "heartRateZones": heart_rate_zones_json(summary.zones),
+    }
+    if summary.resting_heart_rate is not None:  # absent on days without enough data [DOC]
+        value["restingHeartRate"] = summary.resting_heart_rate
     return value
 
 
@@ -146,24 +151,51 @@ def heart_points(heart: np.ndarray, window: DayWindow, bucket_seconds: int) -> t
     return buckets * bucket_seconds, means
 
 
+def window_entry(
+    summary: DailySummary, arrays: DayArrays | None, window: DayWindow, values: np.ndarray
+) -> dict[str, Any]:
+    """The ``activities-heart`` entry of a request with a ``/time/`` window: flat, with the zones of the window's
+    minutes and ``value`` the mean of the window's dataset values as a string [DOC example of the windowed call:
+    ``{"customHeartRateZones", "dateTime", "heartRateZones": [… "minutes": 2 …], "value": "64.2"}``; Fitbit.NET's
+    recorded ``GetHeartRateIntradayTimeSeries1.1.json`` (window 00:00:00–23:59:59): ``"value": "55.44"``, which
+    its ``IntradayActivitiesHeart.Value`` reads as a double]."""
+    lo, hi = window.first_minute, window.last_minute + 1
+    calories = arrays.calories[lo:hi] if arrays is not None else np.zeros(max(0, hi - lo), dtype=np.float32)
+    zones = zone_summaries(summary.minute_zones[lo:hi], calories.astype(np.float64), summary.zone_bounds)
+    mean = float(values.mean()) if len(values) else 0.0
+    return {
+        "customHeartRateZones": [],
+        "dateTime": window.day.isoformat(),
+        "heartRateZones": heart_rate_zones_json(zones),
+        "value": str(round(mean, 2)),
+    }
+
+
 def heart_intraday(ctx: RequestContext) -> Response:
+    """Without a window each day's entry is nested as in the time series; with one it is flat (`window_entry`)."""
     span = ctx.intraday_span
     days = frame(ctx)
     bucket_seconds = span.bucket_seconds
-    summaries = days.summaries([w.day for w in span])
+    windows = request_windows(ctx)
+    summaries = days.summaries([w.day for w in windows])
     labels: list[np.ndarray] = []
     values: list[np.ndarray] = []
-    for window in span:
+    entries: list[dict[str, Any]] = []
+    for window in windows:
         arrays = days.arrays(window.day)
         if arrays is None:
-            continue
-        day_labels, day_values = heart_points(arrays.heart, window, bucket_seconds)
+            day_labels, day_values = np.empty(0, dtype=np.intp), np.empty(0, dtype=np.uint8)
+        else:
+            day_labels, day_values = heart_points(arrays.heart, window, bucket_seconds)
         labels.append(day_labels)
         values.append(day_values)
+        summary = summaries[window.day]
+        if span.windowed:
+            entries.append(window_entry(summary, arrays, window, day_values))
+        else:
+            entries.append({"dateTime": window.day.isoformat(), "value": heart_value(summary)})
     body = {
-        "activities-heart": [
-            {"dateTime": w.day.isoformat(), "value": heart_value(summaries[w.day])} for w in span
-        ],
+        "activities-heart": entries,
         "activities-heart-intraday": {
             "dataset": _PLACEHOLDER,
             "datasetInterval": span.dataset_interval,
@@ -189,9 +221,18 @@ _HEART_VALUE = schemas.obj(
     {"restingHeartRate": schemas.INTEGER},
 )
 TIME_SERIES_SCHEMA = schemas.obj({"activities-heart": schemas.day_values(_HEART_VALUE)})
+# With a /time/ window the entry is flat: the window's zones and its mean bpm as a string (window_entry).
+_WINDOW_ENTRY = schemas.obj(
+    {
+        "customHeartRateZones": schemas.array(schemas.HEART_RATE_ZONE),
+        "dateTime": schemas.DATE,
+        "heartRateZones": schemas.array(schemas.HEART_RATE_ZONE),
+        "value": schemas.NUMBER_STRING,
+    }
+)
 INTRADAY_SCHEMA = schemas.obj(
     {
-        "activities-heart": schemas.day_values(_HEART_VALUE),
+        "activities-heart": {"anyOf": [schemas.day_values(_HEART_VALUE), schemas.array(_WINDOW_ENTRY)]},
         "activities-heart-intraday": schemas.intraday_dataset(
             schemas.obj({"time": schemas.TIME, "value": schemas.INTEGER})
         ),

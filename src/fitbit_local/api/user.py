@@ -11,6 +11,7 @@ from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import parse_date
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
+from fitbit_local.api.units import unit_system_for
 from fitbit_local.errors import FitbitError
 from fitbit_local.store.users import PROFILE_LOCALES
 
@@ -28,12 +29,28 @@ _PROFILE_BOOLEANS = (
 _PROFILE_NUMBERS = ("height", "strideLengthRunning", "strideLengthWalking", "weight")
 
 
-def _round(value: float, places: int = 1) -> float:
-    return round(value, places)
+def member_since(ctx: RequestContext) -> str:
+    """The earlier of the stored date and the user's first day of data: clients start their backfill at
+    ``memberSince`` (the Open Humans Fitbit source: ``start_date = memberSince``), and a real account's data never
+    starts before it, so generated and imported histories that reach back past the account row still show."""
+    user = ctx.user
+    first = ctx.services.cached(
+        ("first data day", user.id), lambda: ctx.services.store.series.first_day(user.id)
+    )
+    if first is None or first.isoformat() >= user.member_since:
+        return user.member_since
+    return first.isoformat()
 
 
 def get_profile(ctx: RequestContext) -> dict[str, object]:
+    """Numbers (height, weight, stride lengths) are in the Accept-Language unit system and not rounded [SW getProfile:
+    "Numerical values are returned in the unit system specified in the Accept-Language header"; Fitbit.NET's
+    recorded UserProfile.json: ``"strideLengthWalking": 70.60000000000001``]. The unit *settings* (distanceUnit,
+    weightUnit, …, and the clock and week-start display settings) are the account's, which the header does not
+    change [SW updateProfile: "Default weight unit on website (which doesn't affect API)"]: here the defaults of
+    the account's locale."""
     user, units = ctx.user, ctx.units
+    setting = unit_system_for(user.locale)
     zone = ZoneInfo(user.current_timezone)
     offset = datetime.fromtimestamp(ctx.now, zone).utcoffset()
     offset_ms = int(offset.total_seconds() * 1000) if offset is not None else 0
@@ -52,22 +69,22 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
             lambda: ctx.services.store.series.average_daily_steps(user.id, before=ctx.today),
         ),
         "challengesBeta": True,
-        "clockTimeDisplayFormat": "24hour" if units.name != "en_US" else "12hour",
+        "clockTimeDisplayFormat": "24hour" if setting.name != "en_US" else "12hour",
         "corporate": False,
         "corporateAdmin": False,
         "dateOfBirth": user.birth_date.isoformat(),
         "displayName": user.display_name,
         "displayNameSetting": "name",
-        "distanceUnit": units.profile_unit,
+        "distanceUnit": setting.profile_unit,
         "encodedId": user.id,
         "features": {"exerciseGoal": True},
         "firstName": first,
         "foodsLocale": user.locale,
         "fullName": user.display_name,
         "gender": user.sex,
-        "glucoseUnit": units.profile_unit,
-        "height": _round(units.height(user.height_cm)),
-        "heightUnit": units.profile_unit,
+        "glucoseUnit": setting.profile_unit,
+        "height": units.height(user.height_cm),
+        "heightUnit": setting.profile_unit,
         "isBugReportEnabled": False,
         "isChild": False,
         "isCoach": False,
@@ -75,24 +92,24 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
         "lastName": last,
         "legalTermsAcceptRequired": False,
         "locale": user.locale,
-        "memberSince": user.member_since,
+        "memberSince": member_since(ctx),
         "mfaEnabled": False,
         "offsetFromUTCMillis": offset_ms,
         "sdkDeveloper": False,
         "sleepTracking": "Normal",
-        "startDayOfWeek": "MONDAY" if units.name != "en_US" else "SUNDAY",
-        "strideLengthRunning": _round(units.height(stride_walk_cm * 1.3)),
+        "startDayOfWeek": "MONDAY" if setting.name != "en_US" else "SUNDAY",
+        "strideLengthRunning": units.height(stride_walk_cm * 1.3),
         "strideLengthRunningType": "auto",
-        "strideLengthWalking": _round(units.height(stride_walk_cm)),
+        "strideLengthWalking": units.height(stride_walk_cm),
         "strideLengthWalkingType": "auto",
-        "swimUnit": units.profile_unit,
-        "temperatureUnit": units.profile_unit,
+        "swimUnit": setting.profile_unit,
+        "temperatureUnit": setting.profile_unit,
         "timezone": user.current_timezone,
         "topBadges": [],
-        "waterUnit": units.profile_unit,
-        "waterUnitName": "fl oz" if units.name == "en_US" else "ml",
-        "weight": _round(units.weight(user.weight_kg)),
-        "weightUnit": units.weight_unit,
+        "waterUnit": setting.profile_unit,
+        "waterUnitName": "fl oz" if setting.name == "en_US" else "ml",
+        "weight": units.weight(user.weight_kg),
+        "weightUnit": setting.weight_unit,
     }
     if "location" in ctx.token.scopes:  # city/state/country only with the location scope [DOC]
         profile.update({"city": "", "country": "", "state": ""})

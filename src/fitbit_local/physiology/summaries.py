@@ -8,8 +8,9 @@ arrays the intraday endpoints slice.
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -55,6 +56,13 @@ class HeartRateZoneSummary:
 
 @dataclass(frozen=True, eq=False)
 class DailySummary:
+    """Every daily value of one day, as the API handlers read them (typed: no string keys).
+
+    The per-minute zones are kept as given: the array from `derive_daily_summary`, or the base64 text of the
+    stored JSON, decoded on first use of `minute_zones`. A time series of 1095 days builds 1095 summaries and
+    never reads the zones, so it never pays for the decode.
+    """
+
     steps: int
     distance_km: float
     # distance walked at each minute activity level: sedentary (in bed included), lightly, moderately, very active
@@ -77,31 +85,49 @@ class DailySummary:
     azm_peak: int
     azm_total: int
     minutes_with_hr: int
-    minute_zones: np.ndarray = field(repr=False)
+    minute_zones_packed: np.ndarray | str = field(repr=False)  # the array, or its stored base64 text
+
+    @cached_property
+    def minute_zones(self) -> np.ndarray:
+        """The zone of each of the day's 1440 minutes (uint8, NO_ZONE without a reading); read-only."""
+        packed = self.minute_zones_packed
+        if not isinstance(packed, str):
+            return packed
+        zones = np.frombuffer(base64.b64decode(packed), dtype=np.uint8)
+        if zones.shape != (MINUTES_PER_DAY,):
+            raise ValueError("minute_zones must decode to 1440 bytes")
+        return zones  # frombuffer over bytes: already read-only
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON types; minute_zones as base64 of its 1440 bytes."""
-        out = {k: v for k, v in asdict(self).items() if k not in ("minute_zones", "zones", "zone_bounds")}
+        out = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("minute_zones_packed", "zones", "zone_bounds")
+        }
         out["zone_bounds"] = list(self.zone_bounds)
         out["distance_by_level_km"] = list(self.distance_by_level_km)
         out["zones"] = [asdict(z) for z in self.zones]
-        out["minute_zones"] = base64.b64encode(
-            np.asarray(self.minute_zones, dtype=np.uint8).tobytes()
-        ).decode()
+        packed = self.minute_zones_packed
+        out["minute_zones"] = (
+            packed
+            if isinstance(packed, str)
+            else base64.b64encode(np.asarray(packed, dtype=np.uint8).tobytes()).decode()
+        )
         return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DailySummary:
+        """The stored JSON (written by `to_json`) back as a summary; the minute zones stay text until first read."""
         values = dict(data)
-        values["zone_bounds"] = tuple(int(b) for b in values["zone_bounds"])
-        values["distance_by_level_km"] = tuple(float(d) for d in values["distance_by_level_km"])
-        values["zones"] = tuple(HeartRateZoneSummary(**z) for z in values["zones"])
-        zones = np.frombuffer(base64.b64decode(values["minute_zones"]), dtype=np.uint8).copy()
-        if zones.shape != (MINUTES_PER_DAY,):
-            raise ValueError("minute_zones must decode to 1440 bytes")
-        zones.flags.writeable = False
-        values["minute_zones"] = zones
-        return cls(**values)
+        packed = values.pop("minute_zones", None)
+        if not isinstance(packed, str):
+            raise ValueError("minute_zones must be base64 text")
+        values["zone_bounds"] = tuple(values["zone_bounds"])
+        values["distance_by_level_km"] = tuple(values["distance_by_level_km"])
+        values["zones"] = tuple([_filled(HeartRateZoneSummary, z, _ZONE_FIELDS) for z in values["zones"]])
+        values["minute_zones_packed"] = packed
+        return _filled(cls, values, _SUMMARY_FIELDS)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DailySummary):
@@ -109,6 +135,25 @@ class DailySummary:
         return self.to_json() == other.to_json()
 
     __hash__ = None  # type: ignore[assignment]
+
+
+_SUMMARY_FIELDS = frozenset(f.name for f in fields(DailySummary))
+_ZONE_FIELDS = frozenset(f.name for f in fields(HeartRateZoneSummary))
+_T = TypeVar("_T")
+
+
+def _filled(cls: type[_T], values: dict[str, Any], names: frozenset[str]) -> _T:
+    """An instance of a frozen dataclass holding `values` as they are, without running its ``__init__``.
+
+    Stored summaries are read on the hot path (a 1095-day time series reads 1095 of them), and a frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``: filling ``__dict__`` at once costs a
+    tenth of that. For values written by `to_json` only; their keys must be exactly the fields' `names`.
+    """
+    if values.keys() != names:
+        raise ValueError(f"not a stored {cls.__name__}: {sorted(values.keys() ^ names)}")
+    instance = object.__new__(cls)
+    instance.__dict__.update(values)
+    return instance
 
 
 def zone_bounds_for(age: int, resting_hr: int, scheme: ZoneScheme = "azm") -> ZoneBounds:
@@ -124,6 +169,25 @@ def distance_by_level(distance: np.ndarray, minute_levels: np.ndarray) -> tuple[
     sedentary = (minute_levels == LEVEL_SEDENTARY) | (minute_levels == LEVEL_IN_BED)
     lightly, moderately, very = (float(km[minute_levels == level].sum()) for level in (1, 2, 3))
     return float(km[sedentary].sum()), lightly, moderately, very
+
+
+def zone_summaries(
+    minute_zones: np.ndarray, calories: np.ndarray, bounds: ZoneBounds
+) -> tuple[HeartRateZoneSummary, ...]:
+    """The four classic zones over some minutes: minutes with a reading in each zone and their calories.
+
+    `minute_zones` and `calories` cover the same minutes: a whole day, or the minutes of an intraday window."""
+    edges = (ZONE_FLOOR_BPM, *bounds, ZONE_CEILING_BPM)
+    return tuple(
+        HeartRateZoneSummary(
+            name=ZONE_NAMES[k],
+            min=edges[k],
+            max=edges[k + 1],
+            minutes=int(np.count_nonzero(minute_zones == k)),
+            calories_out=float(calories[minute_zones == k].sum()),
+        )
+        for k in range(4)
+    )
 
 
 def derive_daily_summary(
@@ -149,17 +213,7 @@ def derive_daily_summary(
     zones.flags.writeable = False
 
     calories = day.calories.astype(np.float64)
-    edges = (ZONE_FLOOR_BPM, *bounds, ZONE_CEILING_BPM)
-    zone_rows = tuple(
-        HeartRateZoneSummary(
-            name=ZONE_NAMES[k],
-            min=edges[k],
-            max=edges[k + 1],
-            minutes=int(np.count_nonzero(zones == k)),
-            calories_out=float(calories[zones == k].sum()),
-        )
-        for k in range(4)
-    )
+    zone_rows = zone_summaries(zones, calories, bounds)
     azm = azm_totals(zones)
     levels = activity_minutes(day.mets[:elapsed_minutes], day.sleep[:elapsed_minutes])
     minute_levels = minute_activity_levels(day.mets, day.sleep)
@@ -188,5 +242,5 @@ def derive_daily_summary(
         azm_peak=azm.peak,
         azm_total=azm.total,
         minutes_with_hr=int(np.count_nonzero(zones != NO_ZONE)),
-        minute_zones=zones,
+        minute_zones_packed=zones,
     )
