@@ -114,12 +114,12 @@ def test_path_variants(world: World) -> None:
         (
             "/1/user/-/activities/foo/date/2024-03-10/7d.json",
             "resource path",
-            "Invalid time series resource path",
+            "Invalid time series resource path: /activities/foo",
         ),
         (
             "/1/user/-/activities/tracker/foo/date/2024-03-10/7d.json",
             "resource path",
-            "Invalid time series resource path",
+            "Invalid time series resource path: /activities/tracker/foo",
         ),
         ("/1/user/-/activities/steps/date/2024-03-10/2d.json", "period", "Invalid time series period: 2d"),
         ("/1/user/-/activities/steps/date/2024-13-10/7d.json", "date", "Invalid date: 2024-13-10"),
@@ -133,27 +133,22 @@ def test_path_variants(world: World) -> None:
         (
             "/1/user/-/activities/steps/date/2024-03-10/1d/2min.json",
             "resource path",
-            "Invalid time series resource path",
+            "Invalid time series resource path: /activities/steps",
         ),
         (
             "/1/user/-/activities/steps/date/2024-03-10/1d/1sec.json",
             "resource path",
-            "Invalid time series resource path",
+            "Invalid time series resource path: /activities/steps",
         ),
         (
             "/1/user/-/activities/minutesSedentary/date/2024-03-10/1d/1min.json",
             "resource path",
-            "Invalid time series resource path",
+            "Invalid time series resource path: /activities/minutesSedentary",
         ),
         (
             "/1/user/-/activities/steps/date/2024-03-10/7d/1min.json",
             "period",
             "Invalid time series period: 7d",
-        ),
-        (
-            "/1/user/-/activities/steps/date/2024-03-08/2024-03-10/1min.json",
-            "date range",
-            "The number of days between time series start and end dates cannot exceed 1",
         ),
         (
             "/1/user/-/activities/steps/date/2024-03-10/1d/1min/time/25:00/26:00.json",
@@ -164,6 +159,15 @@ def test_path_variants(world: World) -> None:
 )
 def test_validation_errors(world: World, path: str, field: str, message: str) -> None:
     assert world.error(path) == {"errorType": "validation", "fieldName": field, "message": message}
+
+
+def test_an_intraday_interval_over_24_hours_is_fitbits_time_range_error(world: World) -> None:
+    """Recorded (teramonagi/fitbitr#31): 400 request / n/a "Time range should not be bigger than 24 hours."."""
+    assert world.error("/1/user/-/activities/steps/date/2024-03-08/2024-03-10/1min.json") == {
+        "errorType": "request",
+        "fieldName": "n/a",
+        "message": "Time range should not be bigger than 24 hours.",
+    }
 
 
 def test_range_limit_is_inclusive(world: World) -> None:

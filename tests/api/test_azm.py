@@ -44,7 +44,11 @@ def test_time_series_shape_and_days_without_azm(world: World) -> None:
             "date range",
             "The number of days between time series start and end dates cannot exceed 1095",
         ),
-        (AZM.format(END, "1d/1sec"), "resource path", "Invalid time series resource path"),
+        (
+            AZM.format(END, "1d/1sec"),
+            "resource path",
+            "Invalid time series resource path: /activities/active-zone-minutes",
+        ),
         (
             AZM.format("2024-01-01", "2024-03-10/15min"),
             "date range",

@@ -159,19 +159,22 @@ def test_intraday_interval_returns_one_summary_per_day(world: World) -> None:
         (
             f"/1/user/-/activities/heart/date/{END}/1d/2sec.json",
             "resource path",
-            "Invalid time series resource path",
+            "Invalid time series resource path: /activities/heart",
         ),
         (f"/1/user/-/activities/heart/date/{END}/1d/1min/time/8h/9h.json", "start-time", "Invalid date: 8h"),
-        (
-            f"/1/user/-/activities/heart/date/{FIRST}/{END}/1min.json",
-            "date range",
-            "The number of days between time series start and end dates cannot exceed 1",
-        ),
         ("/1/user/-/activities/heart/date/2024-02-30/1d/1min.json", "date", "Invalid date: 2024-02-30"),
     ],
 )
 def test_intraday_validation(world: World, path: str, field: str, message: str) -> None:
     assert world.error(path) == {"errorType": "validation", "fieldName": field, "message": message}
+
+
+def test_an_interval_over_24_hours_is_fitbits_time_range_error(world: World) -> None:
+    assert world.error(f"/1/user/-/activities/heart/date/{FIRST}/{END}/1min.json") == {
+        "errorType": "request",
+        "fieldName": "n/a",
+        "message": "Time range should not be bigger than 24 hours.",
+    }
 
 
 def test_timezone_utc_heart(world: World) -> None:

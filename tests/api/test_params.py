@@ -53,12 +53,15 @@ def test_max_is_bounded_by_the_rows_range(services, http, token):
         "2024-03-11",
         "2024-03-12",
     ]
-    found = error(http.get("/1/user/-/activities/steps/date/9999-12-31/max.json", headers=bearer(token)))
-    assert found == {
-        "errorType": "validation",
-        "fieldName": "date range",
-        "message": "The number of days between time series start and end dates cannot exceed 1095",
-    }
+    response = http.get("/1/user/-/activities/steps/date/9999-12-31/max.json", headers=bearer(token))
+    assert response.status_code == 422  # as recorded for max.json (decomissioned-fitbit-export#25-#28)
+    assert response.json()["errors"] == [
+        {
+            "errorType": "validation",
+            "fieldName": "Request",
+            "message": "The number of data points queried exceeds limit.",
+        }
+    ]
 
 
 @pytest.mark.parametrize(

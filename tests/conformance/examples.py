@@ -168,7 +168,7 @@ def with_template(row: Endpoint, template: str) -> Example:
 
 
 def range_examples(row: Endpoint) -> tuple[Example, Example, dict[str, Any]] | None:
-    """(the widest request the row allows, one a day or a minute wider, the validation_range arguments).
+    """(the widest request the row allows, one a day or a minute wider, the error body the wider one gets).
 
     Rows with ``max_range_days`` count days between start and end date; intraday rows without it have Fitbit's
     24-hour limit on the interval-with-window form: 00:00 to 00:00 the next day fits, 00:01 does not."""
@@ -177,7 +177,8 @@ def range_examples(row: Endpoint) -> tuple[Example, Example, dict[str, Any]] | N
         if template is None:
             return None
         at = with_template(row, template).but(date=iso(END - timedelta(days=row.max_range_days - 1)))
-        return at, at.but(date=iso(END - timedelta(days=row.max_range_days))), {"max": row.max_range_days}
+        over = at.but(date=iso(END - timedelta(days=row.max_range_days)))
+        return at, over, classic("validation_range", max=row.max_range_days)
     if row.shape is Shape.INTRADAY:
         template = _template_with(row, "date", "end_date", "start_time", "end_time")
         if template is None:
@@ -185,7 +186,7 @@ def range_examples(row: Endpoint) -> tuple[Example, Example, dict[str, Any]] | N
         at = with_template(row, template).but(
             date=iso(END - timedelta(days=1)), start_time="00:00", end_time="00:00"
         )
-        return at, at.but(end_time="00:01"), {"max": 1}
+        return at, at.but(end_time="00:01"), classic("validation_time_range")
     return None
 
 

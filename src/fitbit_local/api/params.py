@@ -125,7 +125,7 @@ def _period(raw: str, scope: ParseScope) -> str:
 
 def _detail(raw: str, scope: ParseScope) -> str:
     if raw not in scope.row.detail_levels:
-        raise FitbitError("validation_resource_path")
+        raise FitbitError("validation_resource_path", path=scope.resource_path)
     return raw
 
 
@@ -140,7 +140,7 @@ def _end_time(raw: str, scope: ParseScope) -> int:
 def _resource(raw: str, scope: ParseScope) -> Any:
     resource = scope.row.resources.get(raw)
     if resource is None:
-        raise FitbitError("validation_resource_path")
+        raise FitbitError("validation_resource_path", path=scope.resource_path)
     return resource
 
 

@@ -79,10 +79,15 @@ async def read_form(request: Request) -> dict[str, str]:
 
 
 def parse_args(
-    row: Endpoint, today: date, path: Mapping[str, str], query: Mapping[str, str], form: Mapping[str, str]
+    row: Endpoint,
+    today: date,
+    path: Mapping[str, str],
+    query: Mapping[str, str],
+    form: Mapping[str, str],
+    request_path: str = "",
 ) -> dict[str, Any]:
     """Every parameter the row declares, parsed; a form parameter may also come in the query string."""
-    scope = ParseScope(row, today)
+    scope = ParseScope(row, today, request_path)
     args: dict[str, Any] = {}
     for param in row.params:
         if param.where == "path":
@@ -127,7 +132,7 @@ def make_endpoint(row: Endpoint, services: Services):
                     raise FitbitError("too_many_requests", headers={"Retry-After": str(quota.reset)})
             today = local_today(user.current_timezone, now)
             form = await read_form(request) if row.form else {}
-            args = parse_args(row, today, path, request.query_params, form)
+            args = parse_args(row, today, path, request.query_params, form, request.url.path)
             ctx = RequestContext(
                 request=request,
                 services=services,

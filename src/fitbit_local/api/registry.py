@@ -60,6 +60,15 @@ class ParseScope:
 
     row: Endpoint
     today: Any  # datetime.date; Any keeps this module free of runtime imports of the API modules
+    request_path: str = ""  # the path as requested (error messages that quote the resource path)
+
+    @property
+    def resource_path(self) -> str:
+        """``/activities/steps`` of ``/1/user/-/activities/steps/date/…``: how Fitbit named the time-series resource
+        in "Invalid time series resource path: …"."""
+        after_user = self.request_path.split("/user/", 1)[-1]
+        resource = after_user.partition("/")[2].split("/date/", 1)[0]
+        return "/" + resource
 
 
 @dataclass(frozen=True)

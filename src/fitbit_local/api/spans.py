@@ -62,6 +62,8 @@ def series_days(
     if "period" in args:
         period = args["period"]
         start = period_start(base, period, first_day=first_data_day() if period == "max" else None)
+        if period == "max" and (base - start).days + 1 > max_days:
+            raise FitbitError("validation_data_points")  # recorded for max.json [docs/decisions.md]
         check_range(start, base, max_days)
         return days_between(start, base)
     end: date = args["end_date"]
@@ -128,7 +130,7 @@ def intraday_span(row: Endpoint, args: Mapping[str, Any]) -> IntradaySpan:
         if end < start:
             raise FitbitError("validation_date", field_name="end date", date=end.isoformat())
         if (end - start).days * SECONDS_PER_DAY + last - first >= INTRADAY_WINDOW_SECONDS:
-            raise FitbitError("validation_range", max=1)
+            raise FitbitError("validation_time_range")
     else:
         check_range(start, end, row.max_range_days)
     days = days_between(start, end)

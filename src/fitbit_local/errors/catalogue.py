@@ -64,6 +64,8 @@ ErrorKey = Literal[
     "validation_resource_path",
     "validation_period",
     "validation_range",
+    "validation_time_range",
+    "validation_data_points",
     "validation_date",
     "validation_value",
     "validation_required",
@@ -309,7 +311,9 @@ _ROWS: list[ErrorRow] = [
         "validation_resource_path",
         400,
         "validation",
-        "Invalid time series resource path",
+        # With the resource path, as recorded ("…: /activities/floors", compared verbatim by Fitbit.NET's
+        # Constants.cs; python-fitbit#71 ": /heart") [docs/decisions.md]
+        "Invalid time series resource path: {path}",
         "Request parameter is invalid or missing.",
         field_name="resource path",
     ),
@@ -328,6 +332,24 @@ _ROWS: list[ErrorRow] = [
         "The number of days between time series start and end dates cannot exceed {max}",
         "Shorten the date range for the endpoint arguments",
         field_name="date range",
+    ),
+    # Not in the seed table; recorded bodies [docs/decisions.md]: an intraday interval longer than a day
+    # (teramonagi/fitbitr#31) and a `max` period longer than the row allows (decomissioned-fitbit-export#25-#28).
+    ErrorRow(
+        "validation_time_range",
+        400,
+        "request",
+        "Time range should not be bigger than 24 hours.",
+        "Ask for at most 24 hours of intraday data per request.",
+        field_name="n/a",
+    ),
+    ErrorRow(
+        "validation_data_points",
+        422,
+        "validation",
+        "The number of data points queried exceeds limit.",
+        "Ask for a shorter period, or a date range within the endpoint's maximum.",
+        field_name="Request",
     ),
     ErrorRow(
         "validation_date",

@@ -10,12 +10,12 @@ introspection.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, Engine, delete, insert, select, update
 
 from fitbit_local.store.changes import WriteTransaction
+from fitbit_local.store.sandbox import wall_clock
 from fitbit_local.store.schema import access_tokens, apps, authorization_codes, grants, refresh_tokens
 
 
@@ -86,7 +86,7 @@ class RefreshToken:
 def lease_clock() -> float:
     """Wall-clock seconds for in-flight rotation leases. Not the sandbox clock: a lease must run out while the
     sandbox clock is frozen or set back, or a crashed rotation would block its token until the clock moved."""
-    return time.time()
+    return wall_clock()
 
 
 class GrantRepository:
