@@ -38,6 +38,7 @@ from fitbit_local.app import create_app
 from fitbit_local.config import Settings
 from fitbit_local.services import Services
 from fitbit_local.store import Store
+from fitbit_local.store import users as users_module
 from fitbit_local.store.db import DATABASE_FILE, alembic_config, create_db_engine
 from fitbit_local.store.schema import metadata
 
@@ -77,6 +78,16 @@ def redis_url() -> str:
     if REDIS_SKIP:
         pytest.skip(REDIS_SKIP)
     return REDIS_URL
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing() -> Iterator[None]:
+    """PBKDF2 at 1,000 rounds instead of 120,000 for users created and signed in within this process: hashing was a
+    fifth of the run. A stored hash carries its own round count, so users created by the CLI in a subprocess (full
+    rounds) sign in the same way; the count is a cost setting, not behaviour under test."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users_module, "_PBKDF2_ITERATIONS", 1_000)
+        yield
 
 
 # --- databases ------------------------------------------------------------------------------------------------------
