@@ -119,6 +119,7 @@ class SchemaPool:
         import psycopg
 
         self._admin = psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True)
+        self._admin.execute("SET lock_timeout = '5s'")
         self._free: list[str] = []
         self._all: list[str] = []
         self._tables = {table.name for table in metadata.sorted_tables} | {"alembic_version"}
@@ -142,32 +143,31 @@ class SchemaPool:
         return schema
 
     def release(self, schema: str) -> None:
-        tables = {
-            row[0]
-            for row in self._admin.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,))
-        }
-        version = None
-        if "alembic_version" in tables:
-            version = self._admin.execute(f"SELECT version_num FROM {schema}.alembic_version").fetchone()
-        if tables != self._tables or version != (self._head,):
+        """Empty the schema in one round trip (one implicit transaction) and read back its migration version and
+        tables; a schema a test changed is dropped instead of reused."""
+        import psycopg
+
+        children_first = reversed(metadata.sorted_tables)
+        statements = [
+            *(f'DELETE FROM {schema}."{table.name}"' for table in children_first),
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) FROM pg_sequences"
+            f" WHERE schemaname = '{schema}'",
+            f"SELECT (SELECT version_num FROM {schema}.alembic_version),"
+            f" (SELECT array_agg(tablename::text) FROM pg_tables WHERE schemaname = '{schema}')",
+        ]
+        try:
+            cursor = self._admin.execute(";\n".join(statements))
+        except psycopg.errors.LockNotAvailable:
+            return  # a connection the test left open still holds a lock: dropped at the end of the run instead
+        except psycopg.Error:
+            self._drop(schema)  # a table is gone, or a new one refers to ours: not reusable
+            return
+        while cursor.nextset():
+            pass
+        version, tables = cursor.fetchone() or (None, None)
+        if version != self._head or set(tables or ()) != self._tables:
             self._drop(schema)
             return
-        sequences = self._admin.execute(
-            "SELECT sequencename FROM pg_sequences WHERE schemaname = %s", (schema,)
-        ).fetchall()
-        empty = [
-            "SET LOCAL lock_timeout = '5s'",
-            # children before the rows they reference
-            *(f'DELETE FROM {schema}."{table.name}"' for table in reversed(metadata.sorted_tables)),
-            *(f"SELECT setval('{schema}.\"{name}\"', 1, false)" for (name,) in sequences),
-        ]
-        from psycopg.errors import LockNotAvailable
-
-        try:
-            with self._admin.transaction():
-                self._admin.execute(";\n".join(empty))
-        except LockNotAvailable:
-            return  # a connection the test left open still holds a lock: dropped at the end of the run instead
         self._free.append(schema)
 
     def _drop(self, schema: str) -> None:
