@@ -1,30 +1,52 @@
-"""Shared fixtures: real state built through the store API, a real server on a loopback port, a real HTTP client.
+"""Shared fixtures: real state built through the store API, the app in-process behind a real HTTP client, and a real
+server on a loopback port for the tests that need sockets.
+
+``http`` is an ``httpx.Client`` whose transport hands each request to the ASGI app (``create_app(services)``, the
+``FitbitEdge`` middleware included) on an event loop in a helper thread: what uvicorn does, minus the socket, in a
+fraction of the time. A test that needs the real thing asks for it by name: ``live_server`` / ``live_http`` (real
+client libraries such as python-fitbit over requests, raw HTTP details such as the Host header or a body without
+Content-Length). Several workers and the CLI run as subprocesses in their own tests.
 
 Storage and API tests that take the ``store_url`` fixture run on SQLite and, when one answers on loopback, on
-PostgreSQL too (each test gets its own schema); without PostgreSQL those variants are skipped with the reason shown.
+PostgreSQL too; without PostgreSQL those variants are skipped with the reason shown. Each test gets a database of
+its own, already migrated: a copy of an SQLite file migrated once per run, or a PostgreSQL schema from a pool
+migrated once each and emptied between tests (a migration per test cost more than most tests).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from alembic import command
+from alembic.script import ScriptDirectory
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+from sqlalchemy import Engine
 
 from fitbit_local.app import create_app
 from fitbit_local.config import Settings
 from fitbit_local.services import Services
 from fitbit_local.store import Store
+from fitbit_local.store import users as users_module
+from fitbit_local.store.db import DATABASE_FILE, alembic_config, create_db_engine
+from fitbit_local.store.schema import metadata
 
 PG_URL = os.environ.get("FITBIT_LOCAL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("FITBIT_LOCAL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+# The in-process client's address: a reserved name (RFC 6761 .test) that nothing answers over the network, so a test
+# that needed a real server fails loudly instead of reaching whatever listens on this machine.
+BASE_URL = "http://fitbit-local.test"
 
 
 def _postgres_reason() -> str | None:
@@ -58,26 +80,132 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fitbit-local.sqlite3'}"
-        return
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing() -> Iterator[None]:
+    """PBKDF2 at 1,000 rounds instead of 120,000 for users created and signed in within this process (hashing took
+    about a sixth of the OAuth and error tests' time). A stored hash carries its own round count, so users created by
+    the CLI in a subprocess (full rounds) sign in the same way; the count is a cost setting, not behaviour under test."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users_module, "_PBKDF2_ITERATIONS", 1_000)
+        yield
+
+
+# --- databases ------------------------------------------------------------------------------------------------------
+
+
+def migrate_schema_only(engine: Engine) -> None:
+    """The migrations to head and nothing else: the sandbox row (with its signing key) is written by the first
+    ``Store.open`` of each test's own database, as on a fresh install."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / DATABASE_FILE
+    engine = create_db_engine(f"sqlite:///{path}")
+    migrate_schema_only(engine)
+    engine.dispose()  # the last connection checkpoints the WAL into the file, so copying the file is enough
+    assert not Path(f"{path}-wal").exists(), "the template's WAL was not checkpointed"
+    return path
+
+
+class SchemaPool:
+    """PostgreSQL schemas migrated once each and handed to one test at a time. A returned schema is emptied (rows
+    deleted, sequences reset) if it still has exactly the migrated tables at head; one a test changed is dropped."""
+
+    def __init__(self) -> None:
+        import psycopg
+
+        self._admin = psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True)
+        self._admin.execute("SET lock_timeout = '5s'")
+        self._free: list[str] = []
+        self._all: list[str] = []
+        self._tables = {table.name for table in metadata.sorted_tables} | {"alembic_version"}
+        self._head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    @staticmethod
+    def url(schema: str) -> str:
+        return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+    def acquire(self) -> str:
+        if self._free:
+            return self._free.pop()
+        schema = f"t_{secrets.token_hex(6)}"
+        self._admin.execute(f"CREATE SCHEMA {schema}")
+        self._all.append(schema)
+        engine = create_db_engine(self.url(schema))
+        try:
+            migrate_schema_only(engine)
+        finally:
+            engine.dispose()
+        return schema
+
+    def release(self, schema: str) -> None:
+        """Empty the schema in one round trip (one implicit transaction) and read back its migration version and
+        tables; a schema a test changed is dropped instead of reused."""
+        import psycopg
+
+        children_first = reversed(metadata.sorted_tables)
+        statements = [
+            *(f'DELETE FROM {schema}."{table.name}"' for table in children_first),
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) FROM pg_sequences"
+            f" WHERE schemaname = '{schema}'",
+            f"SELECT (SELECT version_num FROM {schema}.alembic_version),"
+            f" (SELECT array_agg(tablename::text) FROM pg_tables WHERE schemaname = '{schema}')",
+        ]
+        try:
+            cursor = self._admin.execute(";\n".join(statements))
+        except psycopg.errors.LockNotAvailable:
+            return  # a connection the test left open still holds a lock: dropped at the end of the run instead
+        except psycopg.Error:
+            self._drop(schema)  # a table is gone, or a new one refers to ours: not reusable
+            return
+        while cursor.nextset():
+            pass
+        version, tables = cursor.fetchone() or (None, None)
+        if version != self._head or set(tables or ()) != self._tables:
+            self._drop(schema)
+            return
+        self._free.append(schema)
+
+    def _drop(self, schema: str) -> None:
+        self._admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        self._all.remove(schema)
+
+    def close(self) -> None:
+        for schema in list(self._all):
+            self._drop(schema)
+        self._admin.close()
+
+
+@pytest.fixture(scope="session")
+def pg_schemas() -> Iterator[SchemaPool]:
     if POSTGRES_SKIP:
         pytest.skip(POSTGRES_SKIP)
-    import psycopg
+    pool = SchemaPool()
+    yield pool
+    pool.close()
 
-    schema = f"t_{secrets.token_hex(6)}"
-    raw = PG_URL.replace("+psycopg", "")
-    with psycopg.connect(raw, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(raw, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database of this test's own (its first ``Store.open`` writes the sandbox row)."""
+    if request.param == "sqlite":
+        path = tmp_path / DATABASE_FILE
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    pool: SchemaPool = request.getfixturevalue("pg_schemas")
+    schema = pool.acquire()
+    yield pool.url(schema)
+    pool.release(schema)
 
 
 @pytest.fixture
-def settings(tmp_path, store_url: str) -> Settings:  # type: ignore[no-untyped-def]
+def settings(tmp_path: Path, store_url: str) -> Settings:
     """Server settings over a fresh database: every test that uses them runs on SQLite and on PostgreSQL."""
     return Settings(
         data_dir=str(tmp_path), database_url=store_url, rate_limit=150, rate_limit_backend="memory"
@@ -94,6 +222,68 @@ def services(settings: Settings) -> Iterator[Services]:
 @pytest.fixture
 def store(services: Services) -> Store:
     return services.store
+
+
+# --- the app in-process ---------------------------------------------------------------------------------------------
+
+
+class InProcessTransport(httpx.BaseTransport):
+    """Runs each request through the ASGI app on the portal's event loop. As behind a real server, an exception the
+    app lets escape becomes a 500 for the client instead of a test error (the app's own safety net answers first)."""
+
+    def __init__(self, app: object, portal: BlockingPortal) -> None:
+        self._asgi = httpx.ASGITransport(app, raise_app_exceptions=False)  # type: ignore[arg-type]
+        self._portal = portal
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()  # a generator body becomes bytes the async side can stream
+        return self._portal.call(self._round_trip, request)
+
+    async def _round_trip(self, request: httpx.Request) -> httpx.Response:
+        response = await self._asgi.handle_async_request(request)
+        body = b"".join([part async for part in response.stream])  # type: ignore[union-attr]
+        return httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(body))
+
+
+@contextmanager
+def in_process(services: Services) -> Iterator[Callable[[], httpx.Client]]:
+    """Opens clients on one app over ``services``; they share one event loop, so requests from several threads
+    interleave in the app as they would in a uvicorn worker. Every client opened is closed on exit."""
+    app = create_app(services)
+    clients: list[httpx.Client] = []
+    with start_blocking_portal() as portal:
+
+        def open_client() -> httpx.Client:
+            client = httpx.Client(
+                transport=InProcessTransport(app, portal),
+                base_url=BASE_URL,
+                follow_redirects=False,
+                timeout=30,
+            )
+            clients.append(client)
+            return client
+
+        try:
+            yield open_client
+        finally:
+            for client in clients:
+                client.close()
+
+
+@pytest.fixture
+def open_http(services: Services) -> Iterator[Callable[[], httpx.Client]]:
+    """More in-process clients on the test's app (for tests that race requests from several threads)."""
+    with in_process(services) as open_client:
+        yield open_client
+
+
+@pytest.fixture
+def http(open_http: Callable[[], httpx.Client]) -> httpx.Client:
+    """The default client: the app in-process, reached through httpx as over the network."""
+    return open_http()
+
+
+# --- a real server --------------------------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -131,13 +321,14 @@ def start_server(services: Services) -> RunningServer:
 
 
 @pytest.fixture
-def server(services: Services) -> Iterator[RunningServer]:
+def live_server(services: Services) -> Iterator[RunningServer]:
+    """uvicorn on a loopback port in a thread, over the test's services: for real client libraries and raw HTTP."""
     running = start_server(services)
     yield running
     running.stop()
 
 
 @pytest.fixture
-def http(server: RunningServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, follow_redirects=False, timeout=30) as client:
+def live_http(live_server: RunningServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live_server.base_url, follow_redirects=False, timeout=30) as client:
         yield client

@@ -171,7 +171,7 @@ def test_out_of_range_input_is_refused_and_changes_nothing(tmp_path):
 def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path):
     from fitbit_local.config import Settings
     from fitbit_local.services import Services
-    from tests.conftest import start_server
+    from tests.conftest import in_process
 
     data = str(tmp_path)
     user = as_json(run("users", "create", "--data", data, "--name", "bo", "--json"))
@@ -194,15 +194,15 @@ def test_a_cli_token_works_against_the_server_and_sees_the_cli_clock(tmp_path):
         run("tokens", "issue", "--data", data, "--app", app["client_id"], "--user", "bo", "--json")
     )
     services = Services.build(Settings(data_dir=data))
-    running = start_server(services)
     try:
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
-        assert httpx.get(running.base_url + "/1/user/-/profile.json", headers=headers).status_code == 200
-        run("clock", "advance", "--data", data, "9h")  # another process moves the shared clock
-        expired = httpx.get(running.base_url + "/1/user/-/profile.json", headers=headers)
-        assert expired.status_code == 401 and expired.json()["errors"][0]["errorType"] == "expired_token"
+        with in_process(services) as open_client, open_client() as http:
+            headers = {"Authorization": f"Bearer {token['access_token']}"}
+            assert http.get("/1/user/-/profile.json", headers=headers).status_code == 200
+            run("clock", "advance", "--data", data, "9h")  # another process moves the shared clock
+            expired = http.get("/1/user/-/profile.json", headers=headers)
+            assert expired.status_code == 401 and expired.json()["errors"][0]["errorType"] == "expired_token"
     finally:
-        running.stop()
+        services.store.close()
     assert user["user_id"]
 
 

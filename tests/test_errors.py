@@ -1,4 +1,4 @@
-"""Every catalogue row, triggered through HTTP against a real server.
+"""Every catalogue row, triggered through HTTP against the app.
 
 Rows with a natural trigger on the resource API and the edge are triggered that way here; the OAuth rows are
 triggered in tests/oauth, the validation rows in tests/api. Every remaining row (and, as a second check, every
@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from fitbit_local.errors.catalogue import CATALOGUE, OAUTH_SUFFIX, Envelope
-from tests.conftest import start_server
 from tests.factories import bearer, issue_token, make_app, make_user
 
 PROFILE = "/1/user/-/profile.json"
@@ -148,16 +147,16 @@ def test_wrong_method_is_405(http, token):
     }
 
 
-def test_post_without_content_length_is_411(server, token):
+def test_post_without_content_length_is_411(live_http, token):
+    # a real server: a chunked body (no Content-Length) over a socket
     def chunks():
         yield b"fullName=x"
 
-    with httpx.Client(base_url=server.base_url) as client:
-        response = client.post(
-            PROFILE,
-            headers={**bearer(token), "Content-Type": "application/x-www-form-urlencoded"},
-            content=chunks(),
-        )
+    response = live_http.post(
+        PROFILE,
+        headers={**bearer(token), "Content-Type": "application/x-www-form-urlencoded"},
+        content=chunks(),
+    )
     assert "content-length" not in {k.lower() for k in response.request.headers}
     assert response.status_code == 411
     assert classic(response) == {
@@ -166,29 +165,20 @@ def test_post_without_content_length_is_411(server, token):
     }
 
 
-def test_plain_http_where_https_is_required(services, token):
+def test_plain_http_where_https_is_required(services, http, token):
     services.settings.require_https = True
-    running = start_server(services)
-    try:
-        plain = httpx.get(running.base_url + PROFILE, headers=bearer(token))
-        proxied = httpx.get(
-            running.base_url + PROFILE, headers={**bearer(token), "X-Forwarded-Proto": "https"}
-        )
-    finally:
-        running.stop()
+    plain = http.get(PROFILE, headers=bearer(token))
+    proxied = http.get(PROFILE, headers={**bearer(token), "X-Forwarded-Proto": "https"})
     assert plain.status_code == 400
     assert classic(plain) == {"errorType": "request", "message": "This request should use https protocol."}
     assert proxied.status_code == 200
 
 
-def test_request_to_an_invalid_domain(services, token):
+def test_request_to_an_invalid_domain(services, live_http, token):
+    # a real server: the Host header is what a client sends to a loopback address
     services.settings.allowed_hosts = ["api.fitbit.local"]
-    running = start_server(services)
-    try:
-        wrong = httpx.get(running.base_url + PROFILE, headers=bearer(token))
-        right = httpx.get(running.base_url + PROFILE, headers={**bearer(token), "Host": "api.fitbit.local"})
-    finally:
-        running.stop()
+    wrong = live_http.get(PROFILE, headers=bearer(token))
+    right = live_http.get(PROFILE, headers={**bearer(token), "Host": "api.fitbit.local"})
     assert wrong.status_code == 400
     assert classic(wrong) == {"errorType": "request", "message": "Request to invalid domain: 127.0.0.1"}
     assert right.status_code == 200

@@ -9,7 +9,7 @@ import pytest
 
 from fitbit_local.config import Settings
 from fitbit_local.services import Services
-from tests.conftest import start_server
+from tests.conftest import in_process
 from tests.factories import bearer, issue_token, make_app, make_user
 
 PROFILE = "/1/user/-/profile.json"
@@ -22,20 +22,17 @@ def limited(request, tmp_path):
     settings = Settings(data_dir=str(tmp_path), rate_limit=3, rate_limit_backend=backend, redis_url=redis_url)
     services = Services.build(settings)
     services.clock.set(datetime(2026, 3, 1, 10, 59, 0, tzinfo=UTC), frozen=True)
-    running = start_server(services)
-    yield services, running
-    running.stop()
+    with in_process(services) as open_client:
+        yield services, open_client
     services.store.close()
 
 
 def test_quota_headers_429_and_reset_at_the_top_of_the_hour(limited):
-    import httpx
-
-    services, running = limited
+    services, open_client = limited
     user = make_user(services)
     app = make_app(services)
     token = issue_token(services, app.client_id, user.id)
-    with httpx.Client(base_url=running.base_url) as http:
+    with open_client() as http:
         seen = [http.get(PROFILE, headers=bearer(token)) for _ in range(4)]
         assert [r.status_code for r in seen] == [200, 200, 200, 429]
         assert [r.headers["Fitbit-Rate-Limit-Remaining"] for r in seen] == ["2", "1", "0", "0"]
@@ -58,16 +55,13 @@ def test_quota_headers_429_and_reset_at_the_top_of_the_hour(limited):
 
 
 def test_rate_limit_off(tmp_path):
-    import httpx
-
     services = Services.build(Settings(data_dir=str(tmp_path), rate_limit=0))
-    running = start_server(services)
     try:
         user = make_user(services)
         token = issue_token(services, make_app(services).client_id, user.id)
-        with httpx.Client(base_url=running.base_url) as http:
+        with in_process(services) as open_client, open_client() as http:
             statuses = {http.get(PROFILE, headers=bearer(token)).status_code for _ in range(200)}
             assert statuses == {200}
             assert "Fitbit-Rate-Limit-Remaining" not in http.get(PROFILE, headers=bearer(token)).headers
     finally:
-        running.stop()
+        services.store.close()

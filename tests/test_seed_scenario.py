@@ -28,13 +28,19 @@ START = END - timedelta(days=2)
 
 
 @pytest.fixture
-def world(services, http, server, monkeypatch):
+def http(live_http):
+    """Every request of the scenario goes over a real socket, the consent walk included."""
+    return live_http
+
+
+@pytest.fixture
+def world(services, http, live_server, monkeypatch):
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     for name in ("authorization_url",):
-        monkeypatch.setattr(FitbitOauth2Client, name, f"{server.base_url}/oauth2/authorize")
+        monkeypatch.setattr(FitbitOauth2Client, name, f"{live_server.base_url}/oauth2/authorize")
     for name in ("request_token_url", "access_token_url", "refresh_token_url"):
-        monkeypatch.setattr(FitbitOauth2Client, name, f"{server.base_url}/oauth2/token")
-    monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", server.base_url)
+        monkeypatch.setattr(FitbitOauth2Client, name, f"{live_server.base_url}/oauth2/token")
+    monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", live_server.base_url)
     ann = make_user(services, "ann", PASSWORD, timezone="America/Chicago", birth_date=date(1990, 5, 1))
     store_synthetic_days(services.store, ann, days=(END - START).days + 1, end=END, seed=13)
     return ann

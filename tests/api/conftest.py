@@ -1,4 +1,5 @@
-"""A user with a few synthetic days, a Personal app they own (intraday allowed) and a token, on a real server."""
+"""A user with a few synthetic days, a Personal app they own (intraday allowed) and a token, reached through the
+app in-process (``world``) or through a real server on a loopback port (``live_world``, for real client libraries)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fitbit_local.config import Settings
 from fitbit_local.services import Services
 from fitbit_local.sources.load import store_synthetic_days
 from fitbit_local.store.users import User
-from tests.conftest import start_server
+from tests.conftest import in_process, start_server
 from tests.factories import bearer, issue_token, make_app, make_user
 
 END = date(2024, 3, 10)  # last day with data; END-2 .. END are stored
@@ -54,16 +55,30 @@ def build_world(services: Services, http: httpx.Client) -> World:
     return World(services, http, user, issue_token(services, app.client_id, user.id))
 
 
+def world_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
+    return Services.build(
+        Settings(
+            data_dir=str(tmp_path_factory.mktemp("api")),
+            database_url=None,
+            rate_limit=100_000,
+            rate_limit_backend="memory",
+        )
+    )
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """Shared by a module's read-only tests (a server per test would dominate the run time)."""
-    settings = Settings(
-        data_dir=str(tmp_path_factory.mktemp("api")),
-        database_url=None,
-        rate_limit=100_000,
-        rate_limit_backend="memory",
-    )
-    services = Services.build(settings)
+    """Shared by a module's read-only tests (building it per test would dominate the run time)."""
+    services = world_services(tmp_path_factory)
+    with in_process(services) as open_client:
+        yield build_world(services, open_client())
+    services.store.close()
+
+
+@pytest.fixture(scope="module")
+def live_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """The same world on a real uvicorn server, for real client libraries (python-fitbit over requests)."""
+    services = world_services(tmp_path_factory)
     running = start_server(services)
     with httpx.Client(base_url=running.base_url, timeout=30) as client:
         yield build_world(services, client)

@@ -1,4 +1,4 @@
-"""A real client: orcasgit python-fitbit 0.3.1 (what Home Assistant uses) pointed at the server."""
+"""A real client: orcasgit python-fitbit 0.3.1 (what Home Assistant uses) pointed at a real server."""
 
 from __future__ import annotations
 
@@ -12,19 +12,19 @@ fitbit = pytest.importorskip("fitbit")
 
 
 @pytest.fixture
-def client(world: World, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def client(live_world: World, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", str(world.http.base_url).rstrip("/"))
+    monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", str(live_world.http.base_url).rstrip("/"))
     return fitbit.Fitbit(
         "client",
         "secret",
-        access_token=str(world.token["access_token"]),
+        access_token=str(live_world.token["access_token"]),
         refresh_token="r" * 64,
         expires_at=4_102_444_800,
     )
 
 
-def test_python_fitbit_reads_everything(client, world: World) -> None:  # type: ignore[no-untyped-def]
+def test_python_fitbit_reads_everything(client, live_world: World) -> None:  # type: ignore[no-untyped-def]
     summary = client.activities(date=END)
     assert summary["summary"]["steps"] > 0 and summary["activities"] == []
 

@@ -45,9 +45,9 @@ def test_browser_flow_to_profile(http, services):
     assert profile.status_code == 200 and profile.json()["user"]["encodedId"] == user.id
 
 
-def test_python_fitbit_fetch_and_refresh(http, services, server, monkeypatch: pytest.MonkeyPatch):
+def test_python_fitbit_fetch_and_refresh(live_http, services, live_server, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    base = server.base_url
+    base = live_server.base_url
     monkeypatch.setattr(fitbit.api.FitbitOauth2Client, "authorization_url", f"{base}/oauth2/authorize")
     monkeypatch.setattr(fitbit.api.FitbitOauth2Client, "access_token_url", f"{base}/oauth2/token")
     monkeypatch.setattr(fitbit.api.FitbitOauth2Client, "refresh_token_url", f"{base}/oauth2/token")
@@ -59,14 +59,14 @@ def test_python_fitbit_fetch_and_refresh(http, services, server, monkeypatch: py
     )
     url, state = client.authorize_token_url(scope=["activity", "profile"])
     query = urlsplit(url).query
-    page = http.get(f"/oauth2/authorize?{query}")
+    page = live_http.get(f"/oauth2/authorize?{query}")
     assert page.status_code == 200, page.text
     fields = form_fields(page.text) + [
         ("username", "ann"),
         ("password", "correct horse"),
         ("action", "allow"),
     ]
-    params = redirect_params(post_form(http, "/oauth2/authorize", fields))
+    params = redirect_params(post_form(live_http, "/oauth2/authorize", fields))
     assert params["state"] == state
     token = client.fetch_access_token(params["code"])
     assert token["user_id"] == user.id and token["scope"] == ["activity", "profile"] and "expires_at" in token

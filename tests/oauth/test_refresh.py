@@ -204,7 +204,9 @@ def test_a_token_retired_without_being_used_revokes_nothing(
     assert do_refresh(http, app, fresh).status_code == 200
 
 
-def test_concurrent_refresh_mid_rotation_per_mode(http, services, strict, app, tokens, monkeypatch):  # R4
+def test_concurrent_refresh_mid_rotation_per_mode(
+    http, open_http, services, strict, app, tokens, monkeypatch
+):  # R4
     claimed, release = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -215,7 +217,7 @@ def test_concurrent_refresh_mid_rotation_per_mode(http, services, strict, app, t
     results: dict[str, httpx.Response] = {}
 
     def winner() -> None:
-        with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
+        with open_http() as client:
             results["winner"] = do_refresh(client, app, tokens["refresh_token"])
 
     thread = threading.Thread(target=winner)
@@ -235,12 +237,12 @@ def test_concurrent_refresh_mid_rotation_per_mode(http, services, strict, app, t
     assert profile_status(http, results["winner"].json()) == 200  # the winner keeps its pair in both modes
 
 
-def test_simultaneous_refreshes_stay_consistent(http, services, strict, app, tokens):  # R4
+def test_simultaneous_refreshes_stay_consistent(http, open_http, services, strict, app, tokens):  # R4
     barrier = threading.Barrier(5)
     bodies: list[tuple[int, dict]] = []
 
     def go() -> None:
-        with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
+        with open_http() as client:
             barrier.wait()
             response = do_refresh(client, app, tokens["refresh_token"])
             bodies.append((response.status_code, response.json()))

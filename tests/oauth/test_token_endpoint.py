@@ -254,9 +254,7 @@ def test_code_is_single_use_and_reuse_revokes_its_tokens(http, services, ann, ap
     assert error_of(refreshed)[1] == "invalid_grant"
 
 
-def test_concurrent_double_exchange_yields_one_success(http, services, ann, app):  # C3
-    import httpx
-
+def test_concurrent_double_exchange_yields_one_success(http, open_http, services, ann, app):  # C3
     for _ in range(3):
         code = get_code(http, app.client_id)
         barrier = threading.Barrier(4)
@@ -265,7 +263,7 @@ def test_concurrent_double_exchange_yields_one_success(http, services, ann, app)
         def race(
             code: str = code, barrier: threading.Barrier = barrier, results: list[int] = results
         ) -> None:
-            with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
+            with open_http() as client:
                 barrier.wait()
                 results.append(exchange(client, app, code).status_code)
 
