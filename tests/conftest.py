@@ -32,6 +32,7 @@ import uvicorn
 from alembic import command
 from alembic.script import ScriptDirectory
 from anyio.from_thread import BlockingPortal, start_blocking_portal
+from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
 from fitbit_local.app import create_app
@@ -82,11 +83,12 @@ def redis_url() -> str:
 
 @pytest.fixture(autouse=True, scope="session")
 def quick_password_hashing() -> Iterator[None]:
-    """PBKDF2 at 1,000 rounds instead of 120,000 for users created and signed in within this process (hashing took
-    about a sixth of the OAuth and error tests' time). A stored hash carries its own round count, so users created by
-    the CLI in a subprocess (full rounds) sign in the same way; the count is a cost setting, not behaviour under test."""
+    """argon2id at its smallest cost (1 pass, 8 MiB, 1 lane) instead of argon2-cffi's defaults for users created and
+    signed in within this process: hashing is a cost setting, not behaviour under test, and at full cost it dominated
+    the OAuth and error tests. A stored hash carries its own parameters, so users the CLI creates in a subprocess (full
+    cost) sign in the same way. tests/oauth/test_passwords.py puts the real hasher back to test the parameters."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(users_module, "_PBKDF2_ITERATIONS", 1_000)
+        patch.setattr(users_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
         yield
 
 
@@ -202,6 +204,24 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     schema = pool.acquire()
     yield pool.url(schema)
     pool.release(schema)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / DATABASE_FILE}"
+        return
+    if POSTGRES_SKIP:
+        pytest.skip(POSTGRES_SKIP)
+    import psycopg
+
+    schema = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield SchemaPool.url(schema)
+    with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture

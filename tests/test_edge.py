@@ -111,26 +111,26 @@ def _complete(data: bytes) -> bool:
     return False
 
 
-def test_a_client_that_declares_more_body_than_it_sends_is_refused_and_closed(services, server, token):
+def test_a_client_that_declares_more_body_than_it_sends_is_refused_and_closed(services, live_server, token):
     services.settings.body_timeout = 1.0
     request = (
         b"POST /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
         + str(token["access_token"]).encode()
         + b"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nlocal"
     )
-    data, elapsed, closed = _raw(server, request)
+    data, elapsed, closed = _raw(live_server, request)
     assert data.startswith(b"HTTP/1.1 400")
     assert b"There was an error reading the request body" in data
     assert elapsed < 10 and closed
 
 
 @pytest.mark.parametrize("length", [str(2**64), "-1", "12abc", str(2 * 1024 * 1024)])
-def test_an_absurd_or_oversized_content_length_is_refused_before_reading(server, token, length):
+def test_an_absurd_or_oversized_content_length_is_refused_before_reading(live_server, token, length):
     request = (
         b"POST /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         b"Content-Length: " + length.encode() + b"\r\n\r\n"
     )
-    data, elapsed, _closed = _raw(server, request)
+    data, elapsed, _closed = _raw(live_server, request)
     assert data.startswith(b"HTTP/1.1 400"), data[:200]
     assert elapsed < 5
 

@@ -72,9 +72,9 @@ def auth(services, ann, app):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
-def test_a_declared_oversized_body_is_refused_before_it_is_read(server, auth, path):
+def test_a_declared_oversized_body_is_refused_before_it_is_read(live_server, auth, path):
     answer = send_partial(
-        server.base_url, path, {**auth(path), "Content-Length": str(300 * 1024 * 1024)}, [b"a=1"]
+        live_server.base_url, path, {**auth(path), "Content-Length": str(300 * 1024 * 1024)}, [b"a=1"]
     )
     assert answer.startswith(b"HTTP/1.1 400") and READING_ERROR in answer
 
@@ -83,18 +83,18 @@ LYING = {"Content-Length": "10", "Transfer-Encoding": "chunked"}  # the chunked 
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
-def test_an_endless_body_under_a_lying_length_is_refused_once_past_the_limit(server, auth, path):
-    answer = send_partial(server.base_url, path, {**auth(path), **LYING}, chunked(2 * MAX_BODY))
+def test_an_endless_body_under_a_lying_length_is_refused_once_past_the_limit(live_server, auth, path):
+    answer = send_partial(live_server.base_url, path, {**auth(path), **LYING}, chunked(2 * MAX_BODY))
     assert answer.startswith(b"HTTP/1.1 400") and READING_ERROR in answer
 
 
 @pytest.mark.parametrize("framing", ["declared", "lying"])
-def test_the_authorize_form_is_refused_the_same_way(server, framing):
+def test_the_authorize_form_is_refused_the_same_way(live_server, framing):
     if framing == "declared":
         headers, parts = {"Content-Length": str(300 * 1024 * 1024)}, [b"client_id=X"]
     else:
         headers, parts = LYING, chunked(2 * MAX_BODY)
-    answer = send_partial(server.base_url, "/oauth2/authorize", headers, parts)
+    answer = send_partial(live_server.base_url, "/oauth2/authorize", headers, parts)
     assert answer.startswith(b"HTTP/1.1 400") and b"text/html" in answer
     assert b"invalid_request - There was an error reading the request body" in answer
 
@@ -111,8 +111,8 @@ def test_a_body_at_the_limit_is_still_read(http, app):
     )
 
 
-def test_a_malformed_content_length_is_the_reading_error(server, auth):
+def test_a_malformed_content_length_is_the_reading_error(live_server, auth):
     answer = send_partial(
-        server.base_url, "/oauth2/token", {**auth("/oauth2/token"), "Content-Length": "+5"}, []
+        live_server.base_url, "/oauth2/token", {**auth("/oauth2/token"), "Content-Length": "+5"}, []
     )
     assert answer.startswith(b"HTTP/1.1 400")

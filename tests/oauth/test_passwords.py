@@ -5,12 +5,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
+from fitbit_local.store import users as users_module
 from fitbit_local.store.schema import users
 from tests.factories import make_app
 from tests.oauth.helpers import PASSWORD, REDIRECT, authorize, open_consent, redirect_params, submit
+
+
+@pytest.fixture(autouse=True)
+def real_password_hasher(monkeypatch):  # type: ignore[no-untyped-def]
+    """These tests are about the production parameters: undo the suite's cheap hasher (tests/conftest.py)."""
+    monkeypatch.setattr(users_module, "_hasher", PasswordHasher())
 
 
 def legacy_pbkdf2(password: str) -> str:

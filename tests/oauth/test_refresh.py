@@ -338,7 +338,9 @@ def test_a_crashed_rotation_is_taken_over_under_a_frozen_clock(http, services, s
     assert profile_status(http, taken_over.json()) == 200
 
 
-def test_a_worker_that_lost_its_lease_does_not_rotate_too(http, services, strict, app, tokens, monkeypatch):
+def test_a_worker_that_lost_its_lease_does_not_rotate_too(
+    http, open_http, services, strict, app, tokens, monkeypatch
+):
     freeze(services)
     claimed, release = threading.Event(), threading.Event()
     calls: list[int] = []
@@ -354,7 +356,7 @@ def test_a_worker_that_lost_its_lease_does_not_rotate_too(http, services, strict
     results: dict[str, httpx.Response] = {}
 
     def slow() -> None:
-        with httpx.Client(base_url=str(http.base_url), timeout=30) as client:
+        with open_http() as client:
             results["slow"] = do_refresh(client, app, tokens["refresh_token"])
 
     thread = threading.Thread(target=slow)

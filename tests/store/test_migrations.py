@@ -55,7 +55,8 @@ def _old_day(seed: int, *, sleep: bool) -> DayArrays:
     return day
 
 
-def test_0002_derives_for_rows_written_at_0001_what_derive_daily_summary_gives(store_url):
+def test_0002_derives_for_rows_written_at_0001_what_derive_daily_summary_gives(empty_store_url):
+    store_url = empty_store_url
     engine = create_db_engine(store_url)
     config = alembic_config()
     with engine.begin() as conn:
