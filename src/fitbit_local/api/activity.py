@@ -16,18 +16,12 @@ from fitbit_local.api.activity_resources import INTRADAY_RESOURCES, RESOURCES, A
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.days import frame, is_empty, request_windows
 from fitbit_local.api.params import (
-    BASE_DATE,
     DATE,
-    DETAIL_LEVEL,
-    END_DATE,
-    END_TIME,
-    PERIOD,
     RESOURCE,
-    START_DATE,
-    START_TIME,
     TIMEZONE_UTC,
 )
-from fitbit_local.api.registry import PERIODS, Endpoint, Shape
+from fitbit_local.api.registry import PERIODS, Endpoint
+from fitbit_local.api.series_rows import intraday_rows, time_series_rows
 from fitbit_local.api.spans import bucket_labels, hh_mm_ss
 from fitbit_local.physiology.activity_levels import activity_level
 from fitbit_local.physiology.summaries import DailySummary, HeartRateZoneSummary
@@ -241,50 +235,23 @@ INTRADAY_SCHEMA = schemas.keys_matching(
 )
 
 
-def _time_series_rows(name: str, prefix: str, key_prefix: str, summary: str) -> tuple[Endpoint, ...]:
-    response = schemas.one_key(f"^{key_prefix}{_RESOURCE_NAMES}$", schemas.day_values(schemas.NUMBER_STRING))
-    common: dict[str, Any] = {
-        "scope": "activity",
-        "response": response,
-        "shape": Shape.SERIES,
-        "max_range_days": ACTIVITY_RANGE_MAX_DAYS,
-        "resources": RESOURCES,
-        "query": (TIMEZONE_UTC,),
-        "options": {"key_prefix": key_prefix},
-    }
-    return (
-        Endpoint(
-            f"getActivities{name}ByDatePeriod",
-            "GET",
-            (U + prefix + "/{period:tsperiod}.json",),
-            activity_time_series,
-            summary=f"{summary} by Date",
-            path_params=(RESOURCE, BASE_DATE, PERIOD),
-            periods=PERIODS,
-            **common,
+def _time_series_rows(base: str, kind: str, key_prefix: str, summary: str) -> tuple[Endpoint, ...]:
+    return time_series_rows(
+        U + base,
+        names=(f"getActivities{kind}ByDatePeriod", f"getActivities{kind}ByDateRange"),
+        summaries=(f"{summary} by Date", f"{summary} by Date Range"),
+        handler=activity_time_series,
+        periods=PERIODS,
+        lead=(RESOURCE,),
+        scope="activity",
+        response=schemas.one_key(
+            f"^{key_prefix}{_RESOURCE_NAMES}$", schemas.day_values(schemas.NUMBER_STRING)
         ),
-        Endpoint(
-            f"getActivities{name}ByDateRange",
-            "GET",
-            (U + prefix + "/{end_date}.json",),
-            activity_time_series,
-            summary=f"{summary} by Date Range",
-            path_params=(RESOURCE, START_DATE, END_DATE),
-            **common,
-        ),
+        max_range_days=ACTIVITY_RANGE_MAX_DAYS,
+        resources=RESOURCES,
+        options={"key_prefix": key_prefix},
     )
 
-
-_INTRADAY: dict[str, Any] = {
-    "scope": "activity",
-    "response": INTRADAY_SCHEMA,
-    "shape": Shape.INTRADAY,
-    "detail_levels": MINUTE_DETAILS,
-    "max_range_days": None,  # 24 hours [DOC]
-    "resources": INTRADAY_RESOURCES,
-    "query": (TIMEZONE_UTC,),
-    "intraday": True,
-}
 
 ROWS: tuple[Endpoint, ...] = (
     Endpoint(
@@ -298,35 +265,20 @@ ROWS: tuple[Endpoint, ...] = (
         path_params=(DATE,),
         query=(TIMEZONE_UTC,),
     ),
-    *_time_series_rows("Resource", TS, "activities-", "Get Activity Time Series"),
+    *_time_series_rows(TS, "Resource", "activities-", "Get Activity Time Series"),
     *_time_series_rows(
-        "TrackerResource", TRACKER, "activities-tracker-", "Get Tracker-only Activity Time Series"
+        TRACKER, "TrackerResource", "activities-tracker-", "Get Tracker-only Activity Time Series"
     ),
-    Endpoint(
-        "getActivitiesResourceByDateIntraday",
-        "GET",
-        (
-            U + TS + "/1d/{detail}.json",
-            U + TS + "/1d/{detail}/time/{start_time}/{end_time}.json",
-            U
-            + TS
-            + "/1d/time/{start_time}/{end_time}.json",  # Fitbit.NET's legacy form: no detail level → 1min
-        ),
-        activity_intraday,
-        summary="Get Activity Intraday by Date",
-        path_params=(RESOURCE, DATE, DETAIL_LEVEL, START_TIME, END_TIME),
-        **_INTRADAY,
-    ),
-    Endpoint(
-        "getActivitiesResourceByIntervalIntraday",
-        "GET",
-        (
-            U + TS + "/{end_date}/{detail}.json",
-            U + TS + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
-        ),
-        activity_intraday,
-        summary="Get Activity Intraday by Interval",
-        path_params=(RESOURCE, START_DATE, END_DATE, DETAIL_LEVEL, START_TIME, END_TIME),
-        **_INTRADAY,
+    *intraday_rows(
+        U + TS,
+        names=("getActivitiesResourceByDateIntraday", "getActivitiesResourceByIntervalIntraday"),
+        summaries=("Get Activity Intraday by Date", "Get Activity Intraday by Interval"),
+        handler=activity_intraday,
+        lead=(RESOURCE,),
+        scope="activity",
+        response=INTRADAY_SCHEMA,
+        detail_levels=MINUTE_DETAILS,
+        max_range_days=None,  # 24 hours [DOC]
+        resources=INTRADAY_RESOURCES,
     ),
 )

@@ -14,18 +14,8 @@ from typing import Any
 from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.days import frame, request_windows
-from fitbit_local.api.params import (
-    BASE_DATE,
-    DATE,
-    DETAIL_LEVEL,
-    END_DATE,
-    END_TIME,
-    PERIOD,
-    START_DATE,
-    START_TIME,
-    TIMEZONE_UTC,
-)
-from fitbit_local.api.registry import Endpoint, Shape
+from fitbit_local.api.registry import Endpoint
+from fitbit_local.api.series_rows import intraday_rows, time_series_rows
 from fitbit_local.api.spans import iso_minute
 from fitbit_local.physiology.azm import azm_buckets
 from fitbit_local.physiology.day import NO_ZONE
@@ -107,68 +97,26 @@ INTRADAY_SCHEMA = schemas.obj(
         )
     }
 )
-_TIME_SERIES: dict[str, Any] = {
-    "scope": "activity",
-    "response": TIME_SERIES_SCHEMA,
-    "shape": Shape.SERIES,
-    "max_range_days": AZM_RANGE_MAX_DAYS,
-    "query": (TIMEZONE_UTC,),
-}
-_INTRADAY: dict[str, Any] = {
-    "scope": "activity",
-    "response": INTRADAY_SCHEMA,
-    "shape": Shape.INTRADAY,
-    "detail_levels": MINUTE_DETAILS,
-    "max_range_days": AZM_INTRADAY_MAX_DAYS,
-    "query": (TIMEZONE_UTC,),
-    "intraday": True,
-}
-
 ROWS: tuple[Endpoint, ...] = (
-    Endpoint(
-        "getAzmByDatePeriod",
-        "GET",
-        (U + "/{period:tsperiod}.json",),
-        azm_time_series,
-        summary="Get AZM Time Series by Date",
-        path_params=(BASE_DATE, PERIOD),
+    *time_series_rows(
+        U,
+        names=("getAzmByDatePeriod", "getAzmByDateRange"),
+        summaries=("Get AZM Time Series by Date", "Get AZM Time Series by Interval"),
+        handler=azm_time_series,
         periods=AZM_PERIODS,
-        **_TIME_SERIES,
+        scope="activity",
+        response=TIME_SERIES_SCHEMA,
+        max_range_days=AZM_RANGE_MAX_DAYS,
     ),
-    Endpoint(
-        "getAzmByDateRange",
-        "GET",
-        (U + "/{end_date}.json",),
-        azm_time_series,
-        summary="Get AZM Time Series by Interval",
-        path_params=(START_DATE, END_DATE),
-        **_TIME_SERIES,
-    ),
-    Endpoint(
-        "getAzmByDateIntraday",
-        "GET",
-        (
-            U + "/1d/{detail}.json",
-            U + "/1d/{detail}/time/{start_time}/{end_time}.json",
-            U + "/1d/time/{start_time}/{end_time}.json",
-        ),
-        azm_intraday,
-        summary="Get AZM Intraday by Date",
-        path_params=(DATE, DETAIL_LEVEL, START_TIME, END_TIME),
-        **_INTRADAY,
-    ),
-    Endpoint(
-        "getAzmByIntervalIntraday",
-        "GET",
-        (
-            U + "/{end_date}/{detail}.json",
-            U + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
-            # The official Swagger's form, without a detail level (1min), which generated clients build [audit 4]
-            U + "/{end_date}/time/{start_time}/{end_time}.json",
-        ),
-        azm_intraday,
-        summary="Get AZM Intraday by Interval",
-        path_params=(START_DATE, END_DATE, DETAIL_LEVEL, START_TIME, END_TIME),
-        **_INTRADAY,
+    *intraday_rows(
+        U,
+        names=("getAzmByDateIntraday", "getAzmByIntervalIntraday"),
+        summaries=("Get AZM Intraday by Date", "Get AZM Intraday by Interval"),
+        handler=azm_intraday,
+        swagger_window_form=True,
+        scope="activity",
+        response=INTRADAY_SCHEMA,
+        detail_levels=MINUTE_DETAILS,
+        max_range_days=AZM_INTRADAY_MAX_DAYS,
     ),
 )

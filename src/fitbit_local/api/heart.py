@@ -23,18 +23,8 @@ from fitbit_local.api import schemas
 from fitbit_local.api.activity import heart_rate_zones_json
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.days import frame, request_windows
-from fitbit_local.api.params import (
-    BASE_DATE,
-    DATE,
-    DETAIL_LEVEL,
-    END_DATE,
-    END_TIME,
-    PERIOD,
-    START_DATE,
-    START_TIME,
-    TIMEZONE_UTC,
-)
-from fitbit_local.api.registry import Endpoint, Shape
+from fitbit_local.api.registry import Endpoint
+from fitbit_local.api.series_rows import intraday_rows, time_series_rows
 from fitbit_local.api.spans import DayWindow
 from fitbit_local.edge import JSON_MEDIA_TYPE
 from fitbit_local.physiology.day import DayArrays
@@ -238,68 +228,26 @@ INTRADAY_SCHEMA = schemas.obj(
         ),
     }
 )
-_TIME_SERIES: dict[str, Any] = {
-    "scope": "heartrate",
-    "response": TIME_SERIES_SCHEMA,
-    "shape": Shape.SERIES,
-    "max_range_days": HEART_RANGE_MAX_DAYS,
-    "query": (TIMEZONE_UTC,),
-}
-_INTRADAY: dict[str, Any] = {
-    "scope": "heartrate",
-    "response": INTRADAY_SCHEMA,
-    "shape": Shape.INTRADAY,
-    "detail_levels": HEART_DETAILS,
-    "max_range_days": None,  # 24 hours [DOC]
-    "query": (TIMEZONE_UTC,),
-    "intraday": True,
-}
-
 ROWS: tuple[Endpoint, ...] = (
-    Endpoint(
-        "getHeartByDatePeriod",
-        "GET",
-        (U + "/{period:tsperiod}.json",),
-        heart_time_series,
-        summary="Get Heart Rate Time Series by Date",
-        path_params=(BASE_DATE, PERIOD),
+    *time_series_rows(
+        U,
+        names=("getHeartByDatePeriod", "getHeartByDateRange"),
+        summaries=("Get Heart Rate Time Series by Date", "Get Heart Rate Time Series by Date Range"),
+        handler=heart_time_series,
         periods=HEART_PERIODS,
-        **_TIME_SERIES,
+        scope="heartrate",
+        response=TIME_SERIES_SCHEMA,
+        max_range_days=HEART_RANGE_MAX_DAYS,
     ),
-    Endpoint(
-        "getHeartByDateRange",
-        "GET",
-        (U + "/{end_date}.json",),
-        heart_time_series,
-        summary="Get Heart Rate Time Series by Date Range",
-        path_params=(START_DATE, END_DATE),
-        **_TIME_SERIES,
-    ),
-    Endpoint(
-        "getHeartByDateIntraday",
-        "GET",
-        (
-            U + "/1d/{detail}.json",
-            U + "/1d/{detail}/time/{start_time}/{end_time}.json",
-            U + "/1d/time/{start_time}/{end_time}.json",  # Fitbit.NET's legacy form: no detail level → 1min
-        ),
-        heart_intraday,
-        summary="Get Heart Rate Intraday by Date",
-        path_params=(DATE, DETAIL_LEVEL, START_TIME, END_TIME),
-        **_INTRADAY,
-    ),
-    Endpoint(
-        "getHeartByIntervalIntraday",
-        "GET",
-        (
-            U + "/{end_date}/{detail}.json",
-            U + "/{end_date}/{detail}/time/{start_time}/{end_time}.json",
-            # The official Swagger's form, without a detail level (1min), which generated clients build [audit 4]
-            U + "/{end_date}/time/{start_time}/{end_time}.json",
-        ),
-        heart_intraday,
-        summary="Get Heart Rate Intraday by Interval",
-        path_params=(START_DATE, END_DATE, DETAIL_LEVEL, START_TIME, END_TIME),
-        **_INTRADAY,
+    *intraday_rows(
+        U,
+        names=("getHeartByDateIntraday", "getHeartByIntervalIntraday"),
+        summaries=("Get Heart Rate Intraday by Date", "Get Heart Rate Intraday by Interval"),
+        handler=heart_intraday,
+        swagger_window_form=True,
+        scope="heartrate",
+        response=INTRADAY_SCHEMA,
+        detail_levels=HEART_DETAILS,
+        max_range_days=None,  # 24 hours [DOC]
     ),
 )
