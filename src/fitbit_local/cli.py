@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -77,17 +78,7 @@ def cmd_users_create(args: argparse.Namespace) -> None:
             weight_kg=args.weight_kg,
         )
         if args.synthetic_days is None:
-            user = services.store.users.create(
-                name=new.name,
-                password=new.password,
-                timezone=new.timezone,
-                locale=new.locale,
-                birth_date=new.birth_date,
-                sex=new.sex,
-                height_cm=new.height_cm,
-                weight_kg=new.weight_kg,
-                member_since=today,
-            )
+            user = services.store.users.create(**asdict(new), member_since=today)
             _emit(args, user.to_json())
             return
         if args.synthetic_days < 1:

@@ -113,14 +113,7 @@ def create_user_with_history(
     else:
         job = {"request": request, "end": end.isoformat()}
         user = store.users.create(
-            name=new.name,
-            password=new.password,
-            timezone=new.timezone,
-            locale=new.locale,
-            birth_date=new.birth_date,
-            sex=new.sex,
-            height_cm=new.height_cm,
-            weight_kg=new.weight_kg,
+            **asdict(new),
             member_since=member_since,
             synthetic=True,
             synthetic_seed=seed,
