@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from fitbit_local.edge import bearer_token, error_response, json_response, raise_injected_fault
+from fitbit_local.edge import bearer_token, json_response, raise_injected_fault
 from fitbit_local.errors import FitbitError, render_consent_message
 from fitbit_local.oauth import consent, introspect, session, token_endpoint
 from fitbit_local.oauth.client_auth import BASIC_CHALLENGE
@@ -87,11 +87,13 @@ def routes(services: Services) -> list[BaseRoute]:
                 body = await run_in_threadpool(
                     logic, services, request.url.path, request.headers.get("authorization"), params
                 )
-            except FitbitError as error:
-                headers = dict(NO_STORE)
-                if error.status == 401:
-                    headers.update(BASIC_CHALLENGE)
-                return error_response(error, headers)
+            except FitbitError as error:  # rendered by the app's one FitbitError handler, with these headers
+                error.headers = {
+                    **NO_STORE,
+                    **(BASIC_CHALLENGE if error.status == 401 else {}),
+                    **error.headers,
+                }
+                raise
             return json_response(body, 200, NO_STORE)
 
         return endpoint
@@ -112,7 +114,8 @@ def routes(services: Services) -> list[BaseRoute]:
                 params = await read_params(request)
                 body = await run_in_threadpool(run, presented, params, request.url.path)
             except FitbitError as error:
-                return error_response(error, NO_STORE)
+                error.headers = {**NO_STORE, **error.headers}
+                raise
             return json_response(body, 200, NO_STORE)
 
         return endpoint
