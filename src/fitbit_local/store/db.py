@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Executable, create_engine, event, insert, select
+from sqlalchemy import ClauseElement, Engine, create_engine, event, insert, select
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from fitbit_local.store.schema import sandbox_state
 
@@ -59,16 +60,16 @@ class FastReader:
         self._engine = engine
         self._local = threading.local()
         # statement → (SQL, bind names in positional order or None for named, default bind values)
-        self._compiled: dict[Executable, tuple[str, list[str] | None, dict[str, Any]]] = {}
+        self._compiled: dict[ClauseElement, tuple[str, list[str] | None, dict[str, Any]]] = {}
 
     def fetchone(self, sql: str) -> tuple | None:
         rows = self._run(sql, None, many=False)
         return rows[0] if rows else None
 
-    def fetchall(self, statement: Executable, params: dict[str, Any]) -> list[tuple]:
+    def fetchall(self, statement: ClauseElement, params: dict[str, Any]) -> list[tuple]:
         """The rows of a Core statement, its bind parameters given by name (literals keep their own values)."""
         if statement not in self._compiled:
-            compiled = statement.compile(dialect=self._engine.dialect)
+            compiled = cast(SQLCompiler, statement.compile(dialect=self._engine.dialect))
             order = list(compiled.positiontup or ()) if compiled.positional else None
             self._compiled[statement] = (str(compiled), order, dict(compiled.params))
         sql, order, defaults = self._compiled[statement]
