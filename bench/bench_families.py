@@ -119,7 +119,10 @@ def measure(families: list[Family], args: argparse.Namespace) -> list[Row]:
     return rows
 
 
-HEADER = f"{'family':36} {'bytes':>9} {'ours rps':>9} {'base rps':>9} {'ratio':>6} {'spread':>11} {'p50 ms':>7} {'p99 ms':>7}"
+HEADER = (
+    f"{'family':36} {'bytes':>9} {'ours rps':>9} {'base rps':>9} {'ratio':>6} {'spread':>11} "
+    f"{'p50 ms':>7} {'p99 ms':>7} {'base p99':>8}"
+)
 
 
 def format_row(row: Row, rounds: int) -> str:
@@ -128,7 +131,8 @@ def format_row(row: Row, rounds: int) -> str:
     return (
         f"{row.family.name:36} {row.body_bytes:>9} {c.median('candidate', 'rps'):>9.0f} "
         f"{c.median('baseline', 'rps'):>9.0f} {c.ratio:>6.2f} {spread:>11} "
-        f"{c.median('candidate', 'p50_ms'):>7.2f} {c.median('candidate', 'p99_ms'):>7.2f}"
+        f"{c.median('candidate', 'p50_ms'):>7.2f} {c.median('candidate', 'p99_ms'):>7.2f} "
+        f"{c.median('baseline', 'p99_ms'):>8.2f}"
     )
 
 
@@ -169,6 +173,7 @@ def main() -> None:
                         "ratios": [round(x, 3) for x in r.comparison.ratios],
                         "p50_ms": [x.p50_ms for x in r.comparison.candidate],
                         "p99_ms": [x.p99_ms for x in r.comparison.candidate],
+                        "baseline_p99_ms": [x.p99_ms for x in r.comparison.baseline],
                     }
                     for r in rows
                 ],
