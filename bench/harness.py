@@ -1,5 +1,5 @@
-"""Shared benchmark plumbing: start a server process on loopback, measure requests/second with wrk (bounded in
-time, loopback only), and report ratios against a baseline measured in the same run."""
+"""Shared benchmark plumbing: start a server process on loopback pinned to one core, load it with wrk pinned to the
+other (bounded in time, loopback only), and report ratios against a baseline measured in the same run."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVER_CPU, LOAD_CPU = 0, 1
 
 
 def free_port() -> int:
@@ -30,9 +33,11 @@ def _pinned(cpu: int) -> list[str]:
 
 
 @contextmanager
-def server(args: list[str], port: int, probe_path: str = "/", headers: dict[str, str] | None = None):
-    """Run `python args…` pinned to CPU 0 until it answers on `port`."""
-    process = subprocess.Popen([*_pinned(0), sys.executable, *args], cwd=ROOT)
+def server(
+    args: list[str], port: int, probe_path: str = "/", headers: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Run `python args…` pinned to the server core until it answers on `port`."""
+    process = subprocess.Popen([*_pinned(SERVER_CPU), sys.executable, *args], cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -49,13 +54,30 @@ def server(args: list[str], port: int, probe_path: str = "/", headers: dict[str,
         process.wait(timeout=20)
 
 
-def requests_per_second(
-    url: str, headers: dict[str, str] | None = None, seconds: int = 6, connections: int = 32
-) -> float:
-    """wrk on CPU 1 for a bounded time against a loopback URL."""
+@dataclass(frozen=True)
+class Load:
+    """One wrk run: requests/second and latency percentiles in milliseconds."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _percentile_ms(output: str, label: str) -> float:
+    found = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"no {label}% latency in wrk output:\n{output}")
+    return float(found[1]) * _UNIT_MS[found[2]]
+
+
+def wrk(url: str, headers: dict[str, str] | None = None, seconds: int = 5, connections: int = 64) -> Load:
+    """wrk (one thread) on the load core for a bounded time against a loopback URL."""
     if not shutil.which("wrk"):
         raise SystemExit("bench needs wrk (Debian package 'wrk')")
-    command = [*_pinned(1), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = [*_pinned(LOAD_CPU), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     output = subprocess.run(
@@ -64,36 +86,35 @@ def requests_per_second(
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non2xx:
         raise RuntimeError(f"{url} answered {non2xx[1]} errors during the run:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rps is None:
+        raise RuntimeError(f"no Requests/sec in wrk output:\n{output}")
+    return Load(float(rps[1]), _percentile_ms(output, "50"), _percentile_ms(output, "99"))
 
 
-def alternate(measure_a, measure_b, rounds: int = 3) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    """Median of A, median of B, and the median of the per-round ratios B/A (A then B each round)."""
-    a_values, b_values, ratios = [], [], []
+@dataclass(frozen=True)
+class Comparison:
+    """Baseline (A) and candidate (B) alternated for some rounds: medians, and the per-round ratios B/A."""
+
+    baseline: list[Load]
+    candidate: list[Load]
+
+    @property
+    def ratios(self) -> list[float]:
+        return [b.rps / a.rps for a, b in zip(self.baseline, self.candidate, strict=True)]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    def median(self, side: str, field: str) -> float:
+        return statistics.median(getattr(load, field) for load in getattr(self, side))
+
+
+def alternate(measure_a: Callable[[], Load], measure_b: Callable[[], Load], rounds: int = 3) -> Comparison:
+    """A then B each round, so slow drifts in machine load hit both sides alike."""
+    a_loads, b_loads = [], []
     for _ in range(rounds):
-        a, b = measure_a(), measure_b()
-        a_values.append(a)
-        b_values.append(b)
-        ratios.append(b / a)
-    return statistics.median(a_values), statistics.median(b_values), statistics.median(ratios)
-
-
-def throughput_vs_baseline(data: str, path: str, headers: dict[str, str]) -> dict[str, float | int]:
-    """fitbit-local serving `path` from the data folder (quota off) vs the bare Starlette + orjson baseline
-    returning the same body, alternated in one run."""
-    ours_port, base_port = free_port(), free_port()
-    serve = ["-m", "fitbit_local", "serve", "--data", data, "--port", str(ours_port), "--rate-limit", "0"]
-    with server([*serve, "--log-level", "warning"], ours_port, path, headers) as ours_url:
-        sample = Path(data) / "baseline-body.json"
-        sample.write_bytes(httpx.get(ours_url + path, headers=headers).content)
-        with server(["bench/baseline_app.py", str(base_port), str(sample)], base_port) as base_url:
-            base, ours, ratio = alternate(
-                lambda: requests_per_second(base_url + path),
-                lambda: requests_per_second(ours_url + path, headers),
-            )
-    return {
-        "body_bytes": sample.stat().st_size,
-        "baseline_rps": round(base),
-        "fitbit_local_rps": round(ours),
-        "ratio": round(ratio, 3),
-    }
+        a_loads.append(measure_a())
+        b_loads.append(measure_b())
+    return Comparison(a_loads, b_loads)

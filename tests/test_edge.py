@@ -180,9 +180,9 @@ def test_a_body_streamed_past_the_limit_is_refused_before_it_is_buffered(service
 # --- requests the HTTP parser refuses (issue 8 item 12) ---------------------------------------------------------
 
 
-@pytest.fixture
-def parser_server(services):
-    """A real uvicorn with fitbit-local's protocol class, as `fitbit-local serve` runs it."""
+@pytest.fixture(params=["h11", "httptools"])
+def parser_server(request, services):
+    """A real uvicorn with fitbit-local's protocol class for each parser `fitbit-local serve` can run."""
     port = free_port()
     config = uvicorn.Config(
         create_app(services),
@@ -190,7 +190,7 @@ def parser_server(services):
         port=port,
         log_level="critical",
         lifespan="off",
-        http=http_protocol(),
+        http=http_protocol(request.param),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -198,7 +198,9 @@ def parser_server(services):
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.01)
-    yield RunningServer(f"http://127.0.0.1:{port}", services, server, thread)
+    running = RunningServer(f"http://127.0.0.1:{port}", services, server, thread)
+    running.parser = request.param  # type: ignore[attr-defined]
+    yield running
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -217,6 +219,14 @@ def parser_server(services):
 def test_requests_the_parser_refuses_get_fitbits_envelope(parser_server, request_bytes):
     data, _elapsed, closed = _raw(parser_server, request_bytes)
     head, _, body = data.partition(b"\r\n\r\n")
+    if parser_server.parser == "httptools" and b"X-Big" in request_bytes:
+        # httptools has no header size limit: the request reaches the app, which answers it (no token) in the
+        # same envelope; the connection may stay open
+        assert (
+            head.startswith(b"HTTP/1.1 401")
+            and json.loads(body)["errors"][0]["errorType"] == "invalid_request"
+        )
+        return
     assert head.startswith(b"HTTP/1.1 400")
     assert json.loads(body) == {
         "errors": [

@@ -8,6 +8,7 @@ printed to stdout as ``{"error": "<message>"}``, the shape the /_sandbox API ans
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -260,7 +261,19 @@ def serve_settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def event_loop_and_http(loop: str, http: str) -> tuple[str, str]:
+    """uvicorn's `loop` and `http` settings for `serve`: uvloop and httptools (``uvicorn[standard]``) when they are
+    installed, asyncio and h11 otherwise; an explicit choice is kept."""
+    if loop == "auto":
+        loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    if http == "auto":
+        http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return loop, http
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
+    import logging
+
     import uvicorn
 
     from fitbit_local.protocols import http_protocol
@@ -276,6 +289,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
             else f"--data {settings.data_dir}"
         )
         print_demo(ensure_demo(services), f"http://{args.host}:{args.port}", store_option)
+    loop, http = event_loop_and_http(args.loop, args.http)
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "loop": loop,
+        "http": http_protocol(http),  # uvicorn's, answering unparseable requests in Fitbit's envelope
+        "log_level": args.log_level,
+        "access_log": False,
+    }
     if args.workers > 1:
         os.environ.update(
             {
@@ -287,27 +309,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 "FITBIT_LOCAL_OAUTH_STRICT": "1" if settings.oauth_strict else "0",
             }
         )
-        uvicorn.run(
-            "fitbit_local.app:app_from_env",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level=args.log_level,
-            access_log=False,
-            http=http_protocol(),
-        )
-        return
-    from fitbit_local.app import create_app
+        target: Any = "fitbit_local.app:app_from_env"
+        options.update(factory=True, workers=args.workers)
+    else:
+        from fitbit_local.app import create_app
 
-    uvicorn.run(
-        create_app(services),
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        access_log=False,
-        http=http_protocol(),
+        target = create_app(services)
+    uvicorn.Config(target, **options)  # sets up uvicorn's log handlers, so this line shows like uvicorn's own
+    logging.getLogger("uvicorn.error").info(
+        "fitbit-local: event loop %s, HTTP parser %s, %d worker(s)", loop, http, args.workers
     )
+    uvicorn.run(target, **options)
 
 
 # --- parser ------------------------------------------------------------------------------------------------------
@@ -343,6 +355,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="OAuth as RFC 9700 asks instead of as Fitbit did (see docs/oauth.md, Strict mode)",
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--loop",
+        default="auto",
+        choices=["auto", "uvloop", "asyncio"],
+        help="event loop (auto: uvloop if installed)",
+    )
+    serve.add_argument(
+        "--http",
+        default="auto",
+        choices=["auto", "httptools", "h11"],
+        help="HTTP parser (auto: httptools if installed)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     users = sub.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)

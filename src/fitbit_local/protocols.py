@@ -9,7 +9,6 @@ subclasses send the seed's 400 "There was an error reading the request body" as 
 from __future__ import annotations
 
 import asyncio
-from functools import lru_cache
 
 import orjson
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -35,17 +34,25 @@ class FitbitH11Protocol(H11Protocol):
         self.transport.close()
 
 
-@lru_cache(maxsize=1)
-def http_protocol() -> type[asyncio.Protocol]:
-    """httptools (uvicorn[standard]'s fast parser) when installed, else h11; either answering in Fitbit's envelope."""
-    try:
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-    except ImportError:
-        return FitbitH11Protocol
+try:  # uvicorn[standard]'s fast parser; the classes live at module level so workers can unpickle them
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - httptools not installed
+    HTTPTOOLS: type[asyncio.Protocol] | None = None
+else:
 
     class FitbitHttpToolsProtocol(HttpToolsProtocol):
         def send_400_response(self, msg: str) -> None:
             self.transport.write(unparseable_request_response())
             self.transport.close()
 
-    return FitbitHttpToolsProtocol
+    HTTPTOOLS = FitbitHttpToolsProtocol
+
+
+def http_protocol(parser: str = "auto") -> type[asyncio.Protocol]:
+    """uvicorn's protocol for `parser` ("h11", "httptools", or "auto": httptools when installed), answering an
+    unparseable request in Fitbit's envelope."""
+    if parser == "h11" or (parser == "auto" and HTTPTOOLS is None):
+        return FitbitH11Protocol
+    if HTTPTOOLS is None:
+        raise ImportError("httptools is not installed (pip install 'uvicorn[standard]')")
+    return HTTPTOOLS

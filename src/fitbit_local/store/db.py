@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 import threading
 from pathlib import Path
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import ClauseElement, Engine, create_engine, event, insert, select
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from fitbit_local.store.schema import sandbox_state
 
@@ -45,22 +47,48 @@ def create_db_engine(url: str) -> Engine:
 
 
 class FastReader:
-    """A per-thread DBAPI connection for the one tiny read every request makes (the sandbox state row), skipping
-    SQLAlchemy's statement machinery. Each read ends its transaction so PostgreSQL never holds a stale snapshot."""
+    """A per-thread DBAPI connection for the small reads every request makes (the sandbox state row, a day's
+    summary or arrays), skipping SQLAlchemy's connection, statement and result machinery: a one-row read through
+    the pool costs ~50 µs, through this ~10 µs. Each read ends its transaction so PostgreSQL never holds a stale
+    snapshot.
+
+    Statements stay SQLAlchemy Core (the one source of the SQL), compiled once for the engine's dialect. Values come
+    back as the DBAPI gives them (str, bytes, int, float): only for columns that need no result processing.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._local = threading.local()
+        # statement → (SQL, bind names in positional order or None for named, default bind values)
+        self._compiled: dict[ClauseElement, tuple[str, list[str] | None, dict[str, Any]]] = {}
 
     def fetchone(self, sql: str) -> tuple | None:
+        rows = self._run(sql, None, many=False)
+        return rows[0] if rows else None
+
+    def fetchall(self, statement: ClauseElement, params: dict[str, Any]) -> list[tuple]:
+        """The rows of a Core statement, its bind parameters given by name (literals keep their own values)."""
+        if statement not in self._compiled:
+            compiled = cast(SQLCompiler, statement.compile(dialect=self._engine.dialect))
+            order = list(compiled.positiontup or ()) if compiled.positional else None
+            self._compiled[statement] = (str(compiled), order, dict(compiled.params))
+        sql, order, defaults = self._compiled[statement]
+        values = {**defaults, **params}
+        bound = tuple(values[name] for name in order) if order is not None else values
+        return self._run(sql, bound, many=True)
+
+    def _run(self, sql: str, params: tuple | dict[str, Any] | None, *, many: bool) -> list[tuple]:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = self._local.connection = self._engine.raw_connection()
         try:
             cursor = connection.cursor()
             try:
-                cursor.execute(sql)
-                return cursor.fetchone()
+                if params is None:
+                    cursor.execute(sql)
+                else:
+                    cursor.execute(sql, params)
+                return list(cursor.fetchall() if many else cursor.fetchmany(1))
             finally:
                 cursor.close()
                 connection.rollback()

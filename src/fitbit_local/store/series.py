@@ -13,11 +13,14 @@ from sqlalchemy import Engine, bindparam, delete, func, insert, select
 
 from fitbit_local.physiology.day import SERIES, DayArrays
 from fitbit_local.store.changes import write
+from fitbit_local.store.db import FastReader
 from fitbit_local.store.schema import daily_summaries, series_days
 
 _COMPRESSION_LEVEL = 6
 
-# Read statements built once: building SQLAlchemy expressions per call cost more than running them.
+# Read statements built once (building SQLAlchemy expressions per call cost more than running them) and run through
+# a FastReader: requests read these on every call, and the pool's checkout and result machinery cost more than the
+# query itself (docs/performance.md).
 _GET_SERIES = select(series_days.c.data).where(
     series_days.c.user_id == bindparam("user_id"),
     series_days.c.series == bindparam("series"),
@@ -30,6 +33,12 @@ _GET_SUMMARIES = select(daily_summaries.c.day, daily_summaries.c.data).where(
     daily_summaries.c.user_id == bindparam("user_id"),
     daily_summaries.c.day >= bindparam("start"),
     daily_summaries.c.day <= bindparam("end"),
+)
+_RECENT_SUMMARIES = (
+    select(daily_summaries.c.data)
+    .where(daily_summaries.c.user_id == bindparam("user_id"), daily_summaries.c.day < bindparam("before"))
+    .order_by(daily_summaries.c.day.desc())
+    .limit(30)
 )
 
 
@@ -48,6 +57,7 @@ def unpack(name: str, blob: bytes) -> np.ndarray:
 class SeriesRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._reader = FastReader(engine)
 
     def put_days(
         self, user_id: str, days: Iterable[tuple[date, DayArrays, dict[str, object]]], *, source: str
@@ -102,26 +112,23 @@ class SeriesRepository:
 
     def get_series(self, user_id: str, name: str, day: date) -> np.ndarray | None:
         """One series of one local day, or None when the day holds no data for it."""
-        with self._engine.connect() as conn:
-            blob = conn.execute(
-                _GET_SERIES, {"user_id": user_id, "series": name, "day": day.isoformat()}
-            ).scalar()
-        return unpack(name, blob) if blob is not None else None
+        rows = self._reader.fetchall(
+            _GET_SERIES, {"user_id": user_id, "series": name, "day": day.isoformat()}
+        )
+        return unpack(name, rows[0][0]) if rows else None
 
     def get_day(self, user_id: str, day: date) -> DayArrays | None:
-        with self._engine.connect() as conn:
-            rows = conn.execute(_GET_DAY, {"user_id": user_id, "day": day.isoformat()}).all()
+        rows = self._reader.fetchall(_GET_DAY, {"user_id": user_id, "day": day.isoformat()})
         if not rows:
             return None
-        return DayArrays(**{row.series: unpack(row.series, row.data) for row in rows})
+        return DayArrays(**{series: unpack(series, data) for series, data in rows})
 
     def get_summaries(self, user_id: str, start: date, end: date) -> dict[str, dict[str, Any]]:
         """Daily summary JSON by ISO date for start..end inclusive (days without data are absent)."""
-        with self._engine.connect() as conn:
-            rows = conn.execute(
-                _GET_SUMMARIES, {"user_id": user_id, "start": start.isoformat(), "end": end.isoformat()}
-            ).all()
-        return {row.day: orjson.loads(row.data) for row in rows}
+        rows = self._reader.fetchall(
+            _GET_SUMMARIES, {"user_id": user_id, "start": start.isoformat(), "end": end.isoformat()}
+        )
+        return {day: orjson.loads(data) for day, data in rows}
 
     def latest_resting_hr(self, user_id: str, before: date, *, within_days: int = 7) -> int | None:
         """The resting heart rate of the latest day before `before` (looking back `within_days`) that has one:
@@ -153,16 +160,6 @@ class SeriesRepository:
     def average_daily_steps(self, user_id: str, before: date) -> int:
         """Mean steps over the last 30 days with data before `before` (the profile's averageDailySteps: complete
         days only, so today's partial count and days past the sandbox clock do not pull it)."""
-        with self._engine.connect() as conn:
-            rows = (
-                conn.execute(
-                    select(daily_summaries.c.data)
-                    .where(daily_summaries.c.user_id == user_id, daily_summaries.c.day < before.isoformat())
-                    .order_by(daily_summaries.c.day.desc())
-                    .limit(30)
-                )
-                .scalars()
-                .all()
-            )
-        steps = [int(orjson.loads(r).get("steps", 0)) for r in rows]
+        rows = self._reader.fetchall(_RECENT_SUMMARIES, {"user_id": user_id, "before": before.isoformat()})
+        steps = [int(orjson.loads(data).get("steps", 0)) for (data,) in rows]
         return round(sum(steps) / len(steps)) if steps else 0
