@@ -117,7 +117,7 @@ def make_endpoint(row: Endpoint, services: Services):
         headers: dict[str, str] = {}
         try:
             token = services.tokens.validate(bearer_token(request))
-            raise_injected_fault(services, request.url.path, token.client_id, token.user_id)
+            raise_injected_fault(services, request.scope["path"], token.client_id, token.user_id)
             path = request.path_params
             user = resolve_user(services, path.get("user_id"), token)
             check_scope(row, token)
@@ -132,7 +132,7 @@ def make_endpoint(row: Endpoint, services: Services):
                     raise FitbitError("too_many_requests", headers={"Retry-After": str(quota.reset)})
             today = local_today(user.current_timezone, now)
             form = await read_form(request) if row.form else {}
-            args = parse_args(row, today, path, request.query_params, form, request.url.path)
+            args = parse_args(row, today, path, request.query_params, form, request.scope["path"])
             ctx = RequestContext(
                 request=request,
                 services=services,

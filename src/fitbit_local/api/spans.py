@@ -149,9 +149,12 @@ def bucket_labels(window: DayWindow, bucket_minutes: int) -> list[int]:
     return list(range(first, window.last_minute + 1, bucket_minutes))
 
 
+_MINUTE_LABELS = tuple(f"{m // 60:02d}:{m % 60:02d}:00" for m in range(1440))
+
+
 def hh_mm_ss(minute: int) -> str:
-    """``HH:mm:00`` of a minute of the day, as intraday datasets label their points."""
-    return f"{minute // 60:02d}:{minute % 60:02d}:00"
+    """``HH:mm:00`` of a minute of the day, as intraday datasets label their points (made once, not per point)."""
+    return _MINUTE_LABELS[minute]
 
 
 def iso_minute(day: date, minute: int) -> str:
