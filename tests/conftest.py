@@ -37,6 +37,7 @@ from sqlalchemy import Engine
 
 from fitbit_local.app import create_app
 from fitbit_local.config import Settings
+from fitbit_local.protocols import http_protocol
 from fitbit_local.services import Services
 from fitbit_local.store import Store
 from fitbit_local.store import users as users_module
@@ -324,10 +325,17 @@ class RunningServer:
         self.thread.join(timeout=10)
 
 
-def start_server(services: Services) -> RunningServer:
+def start_server(services: Services, parser: str = "auto") -> RunningServer:
+    """A real uvicorn on a loopback port, with the HTTP protocol `fitbit-local serve` runs (`parser`: auto, h11 or
+    httptools)."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(services), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        create_app(services),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        http=http_protocol(parser),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

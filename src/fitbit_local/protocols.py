@@ -16,6 +16,8 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from fitbit_local.edge import JSON_MEDIA_TYPE
 from fitbit_local.errors import FitbitError, render_fitbit_error
 
+MAX_HEAD_BYTES = 64 * 1024  # request line and headers; a Bearer token is under 1 KiB
+
 
 def unparseable_request_response() -> bytes:
     body = orjson.dumps(render_fitbit_error(FitbitError("request_body_unreadable")))
@@ -41,6 +43,28 @@ except ImportError:  # pragma: no cover - httptools not installed
 else:
 
     class FitbitHttpToolsProtocol(HttpToolsProtocol):
+        """httptools sets no limit on a request's head (h11 refuses one past 16 KiB); this one counts the bytes
+        received while a head is incomplete and refuses it past MAX_HEAD_BYTES, before buffering more."""
+
+        _in_head = True
+        _head_bytes = 0
+
+        def data_received(self, data: bytes) -> None:
+            if self._in_head:
+                self._head_bytes += len(data)
+                if self._head_bytes > MAX_HEAD_BYTES:
+                    self.send_400_response("request head too large")
+                    return
+            super().data_received(data)
+
+        def on_headers_complete(self) -> None:
+            self._in_head = False
+            super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            self._in_head, self._head_bytes = True, 0  # what arrives next is the next request's head
+
         def send_400_response(self, msg: str) -> None:
             self.transport.write(unparseable_request_response())
             self.transport.close()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from fitbit_local.api.response_cache import ResponseCache
 from fitbit_local.clock import SandboxState
 from fitbit_local.config import Settings
 from fitbit_local.oauth.tokens import AccessTokenValidator
@@ -28,6 +29,7 @@ class Services:
     clock: SandboxState  # the sandbox clock, the cache epoch and the signing key (fitbit_local/clock.py)
     tokens: AccessTokenValidator
     rate_limiter: RateLimiter
+    responses: ResponseCache  # rendered read bodies (api/response_cache.py)
     _cache: dict[object, object] = field(default_factory=dict)
     _cache_epoch: int = -1
 
@@ -46,6 +48,7 @@ class Services:
                 engine=store.engine,
                 redis_url=settings.redis_url,
             ),
+            responses=ResponseCache(lambda: clock.epoch),
         )
 
     @property

@@ -53,7 +53,10 @@ def test_max_is_bounded_by_the_rows_range(services, http, token):
         "2024-03-11",
         "2024-03-12",
     ]
-    response = http.get("/1/user/-/activities/steps/date/9999-12-31/max.json", headers=bearer(token))
+    assert error(http.get("/1/user/-/activities/steps/date/9999-12-31/max.json", headers=bearer(token)))[
+        "message"
+    ] == ("Invalid date: 9999-12-31")  # past the last date served
+    response = http.get("/1/user/-/activities/steps/date/9998-12-31/max.json", headers=bearer(token))
     assert response.status_code == 422  # as recorded for max.json (decomissioned-fitbit-export#25-#28)
     assert response.json()["errors"] == [
         {

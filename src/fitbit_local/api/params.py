@@ -2,8 +2,8 @@
 windows, resources. Each is a `Param` (registry.py) whose parser raises the seed's exact validation error, so the
 pipeline refuses bad input before any handler runs.
 
-Dates are bounded (``MIN_DATE`` … ``MAX_DATE``): Fitbit accounts begin in 2007, and a year-1 date would only make
-period arithmetic overflow.
+Dates are bounded (``MIN_DATE`` … ``MAX_DATE``): Fitbit accounts begin in 2007, and a date in year 1 or year 9999
+would only make the calendar arithmetic around it (periods, the neighbouring local days of a UTC day) overflow.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _DATE_LIKE = re.compile(r"^(today|\d+-\d+-\d+|\d{4}-.*)$")
 
 MIN_DATE = date(1900, 1, 1)
-MAX_DATE = date(9999, 12, 31)
+MAX_DATE = date(9998, 12, 31)
 
 # Period -> days covered, ending on (and including) the base date [DOC]; None: calendar months or "max".
 PERIOD_DAYS: dict[str, int | None] = {

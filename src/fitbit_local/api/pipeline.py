@@ -19,9 +19,10 @@ from starlette.responses import Response
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import local_today
 from fitbit_local.api.registry import Endpoint, ParseScope, Shape
+from fitbit_local.api.response_cache import CachedBody
 from fitbit_local.api.spans import intraday_span, series_days
 from fitbit_local.api.units import unit_system_for
-from fitbit_local.edge import bearer_token, json_response, raise_injected_fault
+from fitbit_local.edge import JSON_MEDIA_TYPE, bearer_token, json_response, raise_injected_fault
 from fitbit_local.errors import FitbitError
 from fitbit_local.oauth.tokens import AccessToken
 from fitbit_local.services import Services
@@ -130,6 +131,21 @@ def make_endpoint(row: Endpoint, services: Services):
                 headers = quota.headers()
                 if quota.exceeded:
                     raise FitbitError("too_many_requests", headers={"Retry-After": str(quota.reset)})
+            units = unit_system_for(request.headers.get("accept-language"))
+            cache_key = None
+            if row.method == "GET":
+                cache_key = (
+                    row.name,
+                    request.scope["path"],
+                    request.scope["query_string"],
+                    units.name,
+                    user.id,
+                    token.scopes,
+                    int(now // 60),
+                )
+                cached = services.responses.get(cache_key)
+                if cached is not None:
+                    return Response(cached.body, cached.status, headers, media_type=cached.media_type)
             today = local_today(user.current_timezone, now)
             form = await read_form(request) if row.form else {}
             args = parse_args(row, today, path, request.query_params, form, request.scope["path"])
@@ -139,7 +155,7 @@ def make_endpoint(row: Endpoint, services: Services):
                 endpoint=row,
                 token=token,
                 user=user,
-                units=unit_system_for(request.headers.get("accept-language")),
+                units=units,
                 now=now,
                 today=today,
                 args=args,
@@ -152,12 +168,16 @@ def make_endpoint(row: Endpoint, services: Services):
         except FitbitError as error:
             error.headers = {**headers, **error.headers}  # rendered by the app's one FitbitError handler
             raise
-        if isinstance(result, Response):
-            result.headers.update(headers)
-            return result
         if result is None:
             return Response(status_code=default_status if default_status != 200 else 204, headers=headers)
-        return json_response(result, default_status, headers)
+        response = result if isinstance(result, Response) else json_response(result, default_status)
+        if cache_key is not None:
+            media_type = response.headers.get("content-type", JSON_MEDIA_TYPE)
+            services.responses.put(
+                cache_key, CachedBody(bytes(response.body), response.status_code, media_type)
+            )
+        response.headers.update(headers)
+        return response
 
     run.__name__ = row.name
     return run

@@ -311,16 +311,20 @@ class UserRepository:
         return self._load(user_id, unfinished=False)
 
     def _load(self, user_id: str, *, unfinished: bool) -> User | None:
+        """The user and their time-zone history from one statement, so one snapshot: a profile write committing
+        in between can never pair one write's fields with another's zone (two statements could, on PostgreSQL's
+        READ COMMITTED and on SQLite outside a transaction)."""
         finished = users.c.creation_job.is_not(None) if unfinished else users.c.creation_job.is_(None)
         with self._engine.connect() as conn:
-            row = conn.execute(select(users).where(users.c.id == user_id, finished)).first()
-            if row is None:
-                return None
-            zones = conn.execute(
-                select(user_timezones.c.effective_from, user_timezones.c.timezone)
-                .where(user_timezones.c.user_id == user_id)
+            rows = conn.execute(
+                select(users, user_timezones.c.effective_from, user_timezones.c.timezone)
+                .join(user_timezones, user_timezones.c.user_id == users.c.id)
+                .where(users.c.id == user_id, finished)
                 .order_by(user_timezones.c.effective_from)
             ).all()
+        if not rows:
+            return None  # unknown, or (every user has a zone entry from creation on) not in this state
+        row = rows[0]
         return User(
             id=row.id,
             name=row.name,
@@ -333,7 +337,7 @@ class UserRepository:
             member_since=row.member_since,
             synthetic=bool(row.synthetic),
             synthetic_seed=row.synthetic_seed,
-            timezones=tuple((z.effective_from, z.timezone) for z in zones),
+            timezones=tuple((r.effective_from, r.timezone) for r in rows),
         )
 
     def find(self, name_or_id: str) -> User | None:
