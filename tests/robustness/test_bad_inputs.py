@@ -83,6 +83,7 @@ class Case:
     unchanged_profile: bool = False  # the refused write must leave the profile as it was (issue #8 item 5)
     # "refused": a 4xx in the envelope. "ignored": the server reads nothing it does not understand and answers 2xx
     # as if the bad part were absent (documented behaviour, listed in docs/robustness.md); the profile stays as it was.
+    # "answered": an edge of the valid range; any status but 5xx, and a 4xx in the envelope.
     expect: str = "refused"
 
 
@@ -122,6 +123,13 @@ def raw_post(
         head += "Authorization: Bearer {token}\r\n"
     return head.encode() + b"\r\n" + body
 
+
+# Found by this catalogue (reported, not fixed here): the UTC frame reads the local days around each UTC day, and the
+# day after 9999-12-31 does not exist.
+UTC_LAST_DAY_BUG = (
+    "server bug: ?timezone=UTC on 9999-12-31 is a 500 (OverflowError: date value out of range) in"
+    " api/days.py DayFrame.summaries (days[-1] + timedelta(days=1)) and _stitch (utc_day + timedelta(days=1))"
+)
 
 CATALOGUE: dict[str, list[Case]] = {
     "tampered tokens": [
@@ -490,6 +498,207 @@ CATALOGUE: dict[str, list[Case]] = {
         admin("admin unknown field", "/_sandbox/faults", b'{"status": 503, "sneaky": 1}'),
         admin("admin query parameters only (item 8)", "/_sandbox/clock?advance=1h", b""),
     ],
+    "edges of the valid range": [
+        Case(
+            name,
+            target=target,
+            expect="answered",
+            auth=auth,
+            envelope=envelope,
+            bug=UTC_LAST_DAY_BUG if "9999-12-31" in target and "timezone=UTC" in target else None,
+        )
+        for name, target, auth, envelope in [
+            ("1900-01-01, 7d", f"{STEPS}/1900-01-01/7d.json", "owner", "classic"),
+            ("1900-01-01, 1y", f"{STEPS}/1900-01-01/1y.json", "owner", "classic"),
+            ("1900-01-01 max", f"{STEPS}/1900-01-01/max.json", "owner", "classic"),
+            ("1900-01-01 in UTC", f"{STEPS}/1900-01-01/1d.json?timezone=UTC", "owner", "classic"),
+            ("1900-01-01 heart in UTC", f"{HEART}/1900-01-01/1d.json?timezone=UTC", "owner", "classic"),
+            (
+                "1900-01-01 intraday in UTC",
+                f"{STEPS}/1900-01-01/1d/1min.json?timezone=UTC",
+                "owner",
+                "classic",
+            ),
+            (
+                "1900-01-01 heart intraday in UTC",
+                f"{HEART}/1900-01-01/1d/1sec.json?timezone=UTC",
+                "owner",
+                "classic",
+            ),
+            ("1900-01-01 AZM in UTC", f"{AZM}/1900-01-01/1d.json?timezone=UTC", "owner", "classic"),
+            ("1899-12-31", f"{STEPS}/1899-12-31/1d.json", "owner", "classic"),
+            ("9999-12-31, 1d", f"{STEPS}/9999-12-31/1d.json", "owner", "classic"),
+            ("9999-12-31 in UTC", f"{STEPS}/9999-12-31/1d.json?timezone=UTC", "owner", "classic"),
+            ("9999-12-31 heart in UTC", f"{HEART}/9999-12-31/1d.json?timezone=UTC", "owner", "classic"),
+            ("9999-12-31 AZM in UTC", f"{AZM}/9999-12-31/1d.json?timezone=UTC", "owner", "classic"),
+            (
+                "9999-12-31 intraday in UTC",
+                f"{STEPS}/9999-12-31/1d/1min.json?timezone=UTC",
+                "owner",
+                "classic",
+            ),
+            (
+                "9999-12-31 heart intraday in UTC",
+                f"{HEART}/9999-12-31/1d/1sec.json?timezone=UTC",
+                "owner",
+                "classic",
+            ),
+            (
+                "9999-12-31 intraday window to 23:59:59",
+                f"{HEART}/9999-12-31/1d/1sec/time/23:00:00/23:59:59.json?timezone=UTC",
+                "owner",
+                "classic",
+            ),
+            (
+                "9999-12-30 to 9999-12-31 in UTC",
+                f"{STEPS}/9999-12-30/9999-12-31.json?timezone=UTC",
+                "owner",
+                "classic",
+            ),
+            ("9999-12-31 daily summary", "/1/user/-/activities/date/9999-12-31.json", "owner", "classic"),
+            (
+                "9999-12-31 daily summary in UTC",
+                "/1/user/-/activities/date/9999-12-31.json?timezone=UTC",
+                "owner",
+                "classic",
+            ),
+            (
+                "1900-01-01 daily summary in UTC",
+                "/1/user/-/activities/date/1900-01-01.json?timezone=UTC",
+                "owner",
+                "classic",
+            ),
+            (
+                "intraday window 23:59 to 00:00",
+                f"{STEPS}/today/1d/1min/time/23:59/00:00.json",
+                "owner",
+                "classic",
+            ),
+            (
+                "intraday window 00:00 to 00:00",
+                f"{STEPS}/today/1d/1min/time/00:00/00:00.json",
+                "owner",
+                "classic",
+            ),
+            (
+                "intraday window 23:59:60",
+                f"{HEART}/today/1d/1sec/time/23:59/23:59:60.json",
+                "owner",
+                "classic",
+            ),
+            ("intraday window 1:2", f"{HEART}/today/1d/1sec/time/1:2/3:4.json", "owner", "classic"),
+            ("intraday for a Server app without intraday", f"{HEART}/today/1d/1sec.json", "server", "google"),
+            ("another user's data", "/1/user/ZZZZZZ/profile.json", "owner", "classic"),
+            ("an unknown resource", "/1/user/-/activities/nope/date/today/7d.json", "owner", "classic"),
+            ("a .xml extension", f"{STEPS}/today/7d.xml", "owner", "any"),
+            ("no extension", f"{STEPS}/today/7d", "owner", "any"),
+            ("API version 2", "/2/user/-/profile.json", "owner", "any"),
+            ("API version 1.3", "/1.3/user/-/profile.json", "owner", "any"),
+            (
+                "5,000 query parameters",
+                PROFILE + "?" + "&".join(f"p{i}=1" for i in range(5_000)),
+                "owner",
+                "any",
+            ),
+        ]
+    ]
+    + [
+        Case("DELETE the profile", "DELETE", PROFILE, envelope="any"),
+        Case(
+            "PUT the token endpoint",
+            "PUT",
+            "/oauth2/token",
+            auth="basic",
+            envelope="any",
+            content_type=FORM,
+            body=b"",
+        ),
+        Case(
+            "PATCH the admin clock",
+            "PATCH",
+            "/_sandbox/clock",
+            auth=None,
+            envelope="any",
+            content_type="application/json",
+            body=b"{}",
+        ),
+        Case("GET the token endpoint", "GET", "/oauth2/token", auth="basic", envelope="any"),
+        token_post(
+            "unknown grant type", form(("grant_type", "password"), ("username", "ann"), ("password", "x"))
+        ),
+        token_post(
+            "code of 100 KB",
+            form(
+                ("grant_type", "authorization_code"),
+                ("code", "a" * 60_000),
+                ("redirect_uri", REDIRECT),
+                ("code_verifier", "v" * 5000),
+            ),
+        ),
+        token_post(
+            "expires_in -1 on refresh",
+            form(("grant_type", "refresh_token"), ("refresh_token", "{refresh}x"), ("expires_in", "-1")),
+        ),
+        authorize(
+            "expires_in -1 (implicit)",
+            AUTHORIZE_OK.replace("code", "token") + "&expires_in=-1",
+            expect="answered",
+        ),
+        authorize(
+            "expires_in 10^20 (implicit)",
+            AUTHORIZE_OK.replace("code", "token") + "&expires_in=" + "9" * 20,
+            expect="answered",
+        ),
+        authorize(
+            "code_challenge_method unknown",
+            AUTHORIZE_OK + "&code_challenge=abc&code_challenge_method=S512",
+            expect="answered",
+        ),
+        authorize(
+            "code_challenge of 10,000 characters",
+            AUTHORIZE_OK + "&code_challenge_method=S256&code_challenge=" + "a" * 10_000,
+            expect="answered",
+        ),
+        authorize("state of 100 KB", AUTHORIZE_OK + "&state=" + "s" * 60_000, expect="answered"),
+        authorize(
+            "scope of 10,000 words",
+            AUTHORIZE_OK.replace("scope=profile", "scope=" + "+".join(["x"] * 10_000)),
+            expect="answered",
+        ),
+        authorize("prompt unknown", AUTHORIZE_OK + "&prompt=everything", expect="answered"),
+        authorize("redirect_uri with a fragment", AUTHORIZE_OK.replace(REDIRECT, REDIRECT + "%23frag")),
+        authorize("redirect_uri javascript:", AUTHORIZE_OK.replace(REDIRECT, "javascript:alert(1)")),
+        post("profile gender X", PROFILE, form(("gender", "X")), unchanged_profile=True),
+        post(
+            "profile weight as text",
+            PROFILE,
+            form(("weight", "heavy")),
+            unchanged_profile=True,
+            expect="answered",
+        ),
+        post(
+            "profile strideLengthWalking -5", PROFILE, form(("strideLengthWalking", "-5")), expect="answered"
+        ),
+        post(
+            "profile a field with 1,000 parameters",
+            PROFILE,
+            "&".join(f"f{i}=1" for i in range(1000)).encode(),
+            expect="answered",
+        ),
+        post(
+            "introspect without a token",
+            "/1.1/oauth2/introspect",
+            b"token=",
+            envelope="any",
+            expect="answered",
+        ),
+        post(
+            "recover with a wrong secret",
+            "/oauth2/recover",
+            form(("grant_type", "refresh_token"), ("user_id", "ZZZZZZ")),
+            auth="basic-wrong",
+        ),
+    ],
     "duplicate parameters": [
         Case("timezone twice", target=f"{STEPS}/today/7d.json?timezone=UTC&timezone=x", expect="ignored"),
         Case(
@@ -625,14 +834,17 @@ def bench(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     store_synthetic_days(services.store, user, days=1, end=services.clock.now_datetime().date(), seed=1)
     personal = make_app(services, "personal", name="personal", owner=user.id, redirect_uris=[REDIRECT])
     server_app = make_app(services, "server", name="server", redirect_uris=[REDIRECT])
+    # the expired and the revoked token each under an app of their own: a revocation ends the whole grant
+    stale_app = make_app(services, "server", name="stale", redirect_uris=[REDIRECT])
+    gone_app = make_app(services, "server", name="gone", redirect_uris=[REDIRECT])
     now = services.clock.now_datetime()
     services.clock.set(now - timedelta(hours=9), frozen=True)
-    expired = issue_token(services, server_app.client_id, user.id, expires_in=CODE_FLOW_LIFETIME)
+    expired = issue_token(services, stale_app.client_id, user.id, expires_in=CODE_FLOW_LIFETIME)
     services.clock.set(now, frozen=True)
-    revoked = issue_token(services, server_app.client_id, user.id)
+    revoked = issue_token(services, gone_app.client_id, user.id)
     owner = issue_token(services, personal.client_id, user.id)
     server_tokens = issue_token(services, server_app.client_id, user.id)
-    basic = base64.b64encode(f"{server_app.client_id}:{server_app.secret}".encode()).decode()
+    basic = b64(f"{server_app.client_id}:{server_app.secret}")
     values = {
         "token": str(owner["access_token"]),
         "refresh": str(server_tokens["refresh_token"]),
@@ -644,9 +856,11 @@ def bench(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         revocation = http.post(
             "/oauth2/revoke",
             data={"token": str(revoked["access_token"])},
-            headers={"Authorization": f"Basic {basic}"},
+            headers={"Authorization": "Basic " + b64(f"{gone_app.client_id}:{gone_app.secret}")},
         )
         assert revocation.status_code == 200, revocation.text
+        gone = http.get(PROFILE, headers={"Authorization": f"Bearer {revoked['access_token']}"})
+        assert gone.status_code == 401, gone.text
         tokens = tampered_tokens(
             services,
             values["token"],
@@ -655,6 +869,7 @@ def bench(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             str(revoked["access_token"]),
         )
         tokens["owner"] = values["token"]
+        tokens["server"] = str(server_tokens["access_token"])
         tokens["basic"] = f"Basic {basic}"
         tokens["basic-wrong"] = "Basic " + base64.b64encode(f"{server_app.client_id}:nope".encode()).decode()
         server = start_parser_server(services)
@@ -672,6 +887,10 @@ def bench(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         f"bad inputs ({backend}): {state.sent} cases in {time.monotonic() - started:.1f} s; statuses {statuses};"
         f" slowest {state.slowest[0] * 1000:.0f} ms ({state.slowest[1]})"
     )
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
 
 
 def start_parser_server(services: Services) -> RunningServer:
@@ -832,6 +1051,8 @@ def test_a_bad_input_is_refused_in_fitbits_envelope(
     seen = f"{case.method} {case.target[:200]} → {answer.status} {answer.body[:300]!r}"
     assert answer.status < 500 and b"Traceback" not in answer.body, seen
     if case.expect == "ignored":
+        assert 200 <= answer.status < 300, seen
+    elif case.expect == "answered" and answer.status < 400:
         assert 200 <= answer.status < 300, seen
     else:
         if case.status is not None:
