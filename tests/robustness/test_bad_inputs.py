@@ -39,9 +39,9 @@ from fitbit_local.protocols import http_protocol
 from fitbit_local.services import Services
 from fitbit_local.sources.load import store_synthetic_days
 from fitbit_local.store.db import DATABASE_FILE
-from tests.conformance.checks import SUMMARY
 from tests.conftest import RunningServer, SchemaPool, free_port, in_process
 from tests.factories import issue_token, make_app, make_user
+from tests.robustness.conftest import SUMMARY
 
 CLASSIC = jsonschema.Draft202012Validator(CLASSIC_ERROR)
 GOOGLE = jsonschema.Draft202012Validator(GOOGLE_ERROR)
@@ -526,7 +526,7 @@ CATALOGUE: dict[str, list[Case]] = {
         admin("admin unknown field", "/_sandbox/faults", b'{"status": 503, "sneaky": 1}'),
         admin("admin query parameters only (item 8)", "/_sandbox/clock?advance=1h", b""),
     ],
-    "edges of the valid range": [
+    "range edges, methods and OAuth parameters": [
         Case(
             name,
             target=target,
