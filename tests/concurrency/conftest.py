@@ -148,25 +148,28 @@ def timed(call: Callable[[], httpx.Response]) -> Timed:
 
 
 def race(base_url: str, jobs: list[Callable[[httpx.Client], T]], threads: int) -> list[T]:
-    """Run `jobs` on `threads` threads that all start together; results in the order of `jobs`."""
+    """Run `jobs` on `threads` threads, results in the order of `jobs`. Every thread has opened its client before
+    the first job is queued (a barrier), so from then on `threads` requests are in flight at once."""
     barrier = threading.Barrier(threads)
     local = threading.local()
+    opened: list[httpx.Client] = []
 
     def client() -> httpx.Client:
         if not hasattr(local, "client"):
             local.client = new_client(base_url)
             opened.append(local.client)
-            barrier.wait(timeout=30)
-        return local.client  # type: ignore[no-any-return]
+            barrier.wait(timeout=30)  # holds each thread until all exist: one warm-up task per thread
+        http: httpx.Client = local.client
+        return http
 
-    opened: list[httpx.Client] = []
+    def run(job: Callable[[httpx.Client], T]) -> T:
+        return job(client())
+
     with ThreadPoolExecutor(max_workers=threads) as pool:
         try:
-            # every thread takes its first job only after all have opened their client
-            warm = [pool.submit(client) for _ in range(threads)]
-            for future in warm:
+            for future in [pool.submit(client) for _ in range(threads)]:
                 future.result(timeout=60)
-            futures = [pool.submit(lambda job=job: job(client())) for job in jobs]
+            futures = [pool.submit(run, job) for job in jobs]
             return [future.result(timeout=120) for future in futures]
         finally:
             for http in opened:

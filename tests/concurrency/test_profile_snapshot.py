@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from fitbit_local.config import Settings
 from fitbit_local.services import Services
@@ -32,7 +32,9 @@ def test_a_profile_write_between_the_two_queries_of_a_read_is_not_half_seen(
         armed = threading.Event()
         armed.set()
 
-        def write_in_between(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        def write_in_between(
+            conn: Connection, cursor: object, statement: str, params: object, context: object, many: bool
+        ) -> None:
             """Before the reader's history query, another connection changes name and zone and commits."""
             if threading.get_ident() == reader and armed.is_set() and "FROM user_timezones" in statement:
                 armed.clear()
