@@ -1,4 +1,4 @@
-"""Profile writes racing with reads on `serve --workers 2` over PostgreSQL (issue #8: "nothing lost, nothing
+"""Profile writes racing with reads on `serve --workers 3` over PostgreSQL (issue #8: "nothing lost, nothing
 mixed, no 5xx"), and the change records those writes leave (store/changes.py).
 
 Every write sets all four fields at once, and its fullName is unique, so any profile a response shows names the
@@ -139,7 +139,7 @@ def test_profile_writes_racing_with_reads(pg_services: Services, tmp_path: Path)
             last = int(batch[-1].id or 0)
 
     follower = threading.Thread(target=follow)
-    with serve(services.settings.database_url or "", tmp_path, "--rate-limit", "100000") as server:
+    with serve(services.settings.database_url or "", tmp_path, "--rate-limit", "100000", workers=3) as server:
         follower.start()
         try:
             results = race(server.base_url, jobs, THREADS)
