@@ -36,14 +36,6 @@ SOURCE_DIR = Path(fitbit_local.__file__).resolve().parents[1]  # the code under 
 # time-zone changes are dated on two different local days; frozen, so no rate-limit window ends mid-test.
 FROZEN_AT = datetime(2026, 11, 23, 20, 0, 0, tzinfo=UTC)
 REQUEST_TIMEOUT = 20.0
-# `serve --workers N` (N > 1) dies at start when httptools is installed: uvicorn pickles its config for the spawned
-# workers, and `protocols.http_protocol()` returns a class defined inside the function, which cannot be pickled
-# (test_serve_workers.py, xfail). Until that is fixed the races run the same CLI with httptools hidden, so
-# `http_protocol()` falls back to the module-level h11 protocol. Everything else is `python -m fitbit_local`.
-WITHOUT_HTTPTOOLS = (
-    "import sys; sys.modules['uvicorn.protocols.http.httptools_impl'] = None; "
-    "from fitbit_local.cli import main; raise SystemExit(main())"
-)
 
 
 @pytest.fixture
@@ -73,11 +65,8 @@ class Server:
 
 
 @contextmanager
-def serve(
-    database_url: str, tmp_path: Path, *flags: str, workers: int = 2, without_httptools: bool = True
-) -> Iterator[Server]:
-    """`python -m fitbit_local serve --workers N` on the worktree's code; returns once every worker has started.
-    `without_httptools` runs the same CLI with httptools hidden (see WITHOUT_HTTPTOOLS)."""
+def serve(database_url: str, tmp_path: Path, *flags: str, workers: int = 2) -> Iterator[Server]:
+    """`python -m fitbit_local serve --workers N` on this checkout's code; returns once every worker has started."""
     port = free_port()
     log = tmp_path / f"serve-{port}.log"
     env = {**os.environ, "PYTHONPATH": str(SOURCE_DIR)}
@@ -86,7 +75,8 @@ def serve(
         process = subprocess.Popen(
             [
                 sys.executable,
-                *(("-c", WITHOUT_HTTPTOOLS) if without_httptools else ("-m", "fitbit_local")),
+                "-m",
+                "fitbit_local",
                 "serve",
                 "--database-url",
                 database_url,

@@ -9,14 +9,8 @@ import pytest
 from tests.concurrency.conftest import serve
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="protocols.http_protocol() returns a class defined inside the function; uvicorn pickles the config "
-    "for spawned workers: AttributeError: Can't pickle local object "
-    "'http_protocol.<locals>.FitbitHttpToolsProtocol', and the server exits",
-)
 def test_two_workers_start_with_httptools_installed(tmp_path: Path) -> None:
     pytest.importorskip("httptools")
     database_url = f"sqlite:///{tmp_path / 'fitbit-local.sqlite3'}"
-    with serve(database_url, tmp_path, "--rate-limit", "0", without_httptools=False):
+    with serve(database_url, tmp_path, "--rate-limit", "0"):
         pass
