@@ -22,7 +22,15 @@ from fitbit_local.store import Store
 from fitbit_local.store.changes import Change
 from fitbit_local.store.users import PROFILE_LOCALES
 from tests.factories import bearer
-from tests.oauth.helpers import REDIRECT, basic, open_consent, post_form, redirect_params, sign_out, submit
+from tests.oauth.helpers import (
+    PASSWORD,
+    REDIRECT,
+    basic,
+    form_fields,
+    open_consent,
+    post_form,
+    redirect_params,
+)
 
 Signature = tuple[str, str, str | None]  # collection, kind, user id
 
@@ -322,7 +330,8 @@ class Deferred:
 
 
 class TokenStream(Stream):
-    """The authorization-code flow (consent, exchange), refreshes, and a revocation now and then."""
+    """The authorization-code flow (consent page, consent, exchange), refreshes, and a revocation now and then. The
+    first consent of a round signs in with the password; later ones use the sign-in session it left."""
 
     name = "tokens"
 
@@ -358,12 +367,14 @@ class TokenStream(Stream):
 
     def send(self, client: httpx.Client, op: Op) -> httpx.Response:
         if op.kind == "consent page":
-            sign_out(client)
             params = {"client_id": self.client_id, "response_type": "code", "scope": "activity profile"}
             return open_consent(client, **params, redirect_uri=REDIRECT)
         if op.kind == "consent":
             assert self.page is not None
-            return submit(client, self.page, username="ann")
+            fields = form_fields(self.page.text) + [("action", "allow")]
+            if not any(name == "signed_in_as" for name, _ in fields):  # the round's first sign-in: a password
+                fields += [("username", "ann"), ("password", PASSWORD)]  # later consents use its session
+            return post_form(client, "/oauth2/authorize", fields)
         if op.kind == "exchange":
             fields = [
                 ("grant_type", "authorization_code"),
