@@ -344,6 +344,7 @@ class TokenStream(Stream):
         self.secret = secret
         self.pair: dict[str, Any] | None = pair  # issued before the round; a revocation starts a consent flow
         self.revoked: list[dict[str, Any]] = []
+        self.spent: list[str] = []  # refresh tokens that acknowledged refreshes rotated
         self.code: str | None = None
         self.page: httpx.Response | None = None
         self.deferred: Deferred | None = None
@@ -398,6 +399,8 @@ class TokenStream(Stream):
         elif op.kind == "consent":
             self.code = redirect_params(response)["code"]
         elif op.kind in ("exchange", "refresh"):
+            if op.kind == "refresh":
+                self.spent.append(op.detail["refresh_token"])
             self.pair = response.json()
             self.page = self.code = None
         else:
@@ -430,6 +433,11 @@ class TokenStream(Stream):
             )
         if self.revoked:
             notes.append(f"{len(self.revoked)} acknowledged revocations hold")
+        for token in self.spent:  # rotated, with its child recorded (or gone with a revoked grant)
+            row = store.grants.refresh_token(token_hash(token))
+            assert row is None or (row.status == "rotated" and row.child_hash), f"a rotation was lost: {row}"
+        if self.spent:
+            notes.append(f"{len(self.spent)} acknowledged rotations hold")
         in_flight = self.pending.kind if self.pending else None
         if self.pair is None:
             grant = store.grants.grant(self.client_id, self.user_id)
