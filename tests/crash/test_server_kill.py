@@ -22,15 +22,9 @@ from fitbit_local.store import grants as grants_module
 from fitbit_local.store.sandbox import wall_clock
 from tests.conftest import in_process
 from tests.crash.integrity import check_database
+from tests.crash.oauth_stream import Deferred, TokenStream, refresh_after_lease
 from tests.crash.processes import ServerProcess
-from tests.crash.streams import (
-    Deferred,
-    ProfileStream,
-    SandboxStream,
-    Stream,
-    TokenStream,
-    refresh_after_lease,
-)
+from tests.crash.streams import ProfileStream, SandboxStream, Stream
 from tests.factories import issue_token, make_app, make_user
 from tests.oauth.helpers import PASSWORD
 
