@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fitbit_local.api.families import endpoint_rows
@@ -43,6 +43,35 @@ def resource_routes(services: Services) -> list[BaseRoute]:
         for path in row.route_paths():
             routes.append(Route(path, endpoint, methods=[row.method], name=f"{row.name}:{path}"))
     return routes
+
+
+class SegmentRouter(Router):
+    """Starlette's router, trying first only the routes with as many path segments as the request: none of ours
+    lets a parameter span a ``/``, so a route with another count cannot match, and a request no longer tests every
+    route before its own (routing was half of a cached read's time). Anything without a full match there (405s,
+    404s) goes through Starlette's full scan, unchanged."""
+
+    def __init__(self, routes: list[BaseRoute]) -> None:
+        super().__init__(routes=routes)
+        self._by_depth: dict[int, list[BaseRoute]] = {}
+        for route in routes:
+            path = getattr(route, "path", None)
+            if path is None:  # not a plain route (a mount): no shortcut past it
+                self._by_depth = {}
+                return
+            self._by_depth.setdefault(path.count("/"), []).append(route)
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for route in self._by_depth.get(scope["path"].count("/"), ()):
+                match, child_scope = route.matches(scope)
+                if match is Match.FULL:
+                    scope.setdefault("router", self)
+                    scope["route"] = route
+                    scope.update(child_scope)
+                    await route.handle(scope, receive, send)
+                    return
+        await super().app(scope, receive, send)
 
 
 class FitbitEdge:
@@ -193,6 +222,7 @@ def create_app(services: Services) -> Starlette:
             Exception: unexpected_exception,
         },
     )
+    app.router = SegmentRouter(routes=routes)
     app.state.services = services
     return FitbitEdge(app, services)  # type: ignore[return-value]
 
