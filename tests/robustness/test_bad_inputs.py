@@ -29,17 +29,14 @@ import httpx
 import jsonschema
 import jwt
 import pytest
-import uvicorn
 
 from fitbit_local.api.openapi import CLASSIC_ERROR, GOOGLE_ERROR
-from fitbit_local.app import create_app
 from fitbit_local.config import Settings
 from fitbit_local.oauth.tokens import CODE_FLOW_LIFETIME
-from fitbit_local.protocols import http_protocol
 from fitbit_local.services import Services
 from fitbit_local.sources.load import store_synthetic_days
 from fitbit_local.store.db import DATABASE_FILE
-from tests.conftest import RunningServer, SchemaPool, free_port, in_process
+from tests.conftest import RunningServer, SchemaPool, in_process, start_server
 from tests.factories import issue_token, make_app, make_user
 from tests.robustness.conftest import SUMMARY
 
@@ -906,27 +903,8 @@ def b64(text: str) -> str:
 
 
 def start_parser_server(services: Services) -> RunningServer:
-    """uvicorn with fitbit-local's protocol class, as ``fitbit-local serve`` runs it."""
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(services),
-        host="127.0.0.1",
-        port=port,
-        log_level="critical",
-        lifespan="off",
-        http=http_protocol(),
-    )
-    server = uvicorn.Server(config)
-    import threading
-
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    return RunningServer(f"http://127.0.0.1:{port}", services, server, thread)
+    """uvicorn with fitbit-local's protocol class, as ``fitbit-local serve`` runs it (tests/conftest.py)."""
+    return start_server(services)
 
 
 def fill(text: str, values: dict[str, str]) -> str:
