@@ -14,7 +14,7 @@ import numpy as np
 from fitbit_local.api import schemas
 from fitbit_local.api.activity_resources import INTRADAY_RESOURCES, RESOURCES, ActivityResource
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import frame, is_empty, request_windows
+from fitbit_local.api.days import frame
 from fitbit_local.api.params import (
     DATE,
     RESOURCE,
@@ -146,7 +146,7 @@ def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
     n = span.bucket_minutes
     summary_rows: list[dict[str, str]] = []
     dataset: list[dict[str, Any]] = []
-    for window in request_windows(ctx):
+    for window in ctx.intraday_span:
         arrays = days.arrays(window.day)
         lo, hi = window.first_minute, window.last_minute + 1
         inside = np.zeros(1440, dtype=np.float64)
@@ -155,7 +155,7 @@ def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
         summary_rows.append(
             {"dateTime": window.day.isoformat(), "value": resource.window_total(inside[lo:hi], ctx.units)}
         )
-        labels = [] if is_empty(window) else bucket_labels(window, n)
+        labels = bucket_labels(window, n)
         buckets = [m // n for m in labels]
         values = resource.intraday_values(inside.reshape(-1, n).sum(axis=1)[buckets], ctx.units)
         if resource.dataset_levels:

@@ -13,7 +13,7 @@ from typing import Any
 
 from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import frame, request_windows
+from fitbit_local.api.days import frame
 from fitbit_local.api.registry import Endpoint
 from fitbit_local.api.series_rows import intraday_rows, time_series_rows
 from fitbit_local.api.spans import iso_minute
@@ -58,10 +58,9 @@ def azm_time_series(ctx: RequestContext) -> dict[str, Any]:
 
 def azm_intraday(ctx: RequestContext) -> dict[str, Any]:
     span = ctx.intraday_span
-    windows = request_windows(ctx)
-    summaries = frame(ctx).summaries([w.day for w in windows])
+    summaries = frame(ctx).summaries(span.days)
     out = []
-    for window in windows:
+    for window in span:
         zones = summaries[window.day].minute_zones.copy()
         zones[: window.first_minute] = NO_ZONE
         zones[window.last_minute + 1 :] = NO_ZONE

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from fitbit_local.api.spans import DayWindow
 from fitbit_local.physiology.day import MINUTES_PER_DAY, SECONDS_PER_DAY, DayArrays
 from fitbit_local.physiology.summaries import DailySummary, derive_daily_summary
 from fitbit_local.store.series import SeriesRepository
@@ -207,17 +206,3 @@ def frame(ctx: RequestContext) -> DayFrame:
     return DayFrame(
         ctx.services.store.series, ctx.user, utc=ctx.utc_requested, now=ctx.now, cache=ctx.services.cached
     )
-
-
-def request_windows(ctx: RequestContext) -> tuple[DayWindow, ...]:
-    """The intraday span's day windows. A one-day window whose start is after its end
-    (``…/1d/1min/time/10:00/09:00.json``) stays an empty window of that day instead of no day at all: clients index
-    ``activities-<resource>[0]`` and would crash on an empty list [fidelity audit]."""
-    span = ctx.intraday_span
-    if span.windows:
-        return span.windows
-    return (DayWindow(ctx.day, ctx.args.get("start_time", 0), ctx.args.get("end_time", 0)),)
-
-
-def is_empty(window: DayWindow) -> bool:
-    return window.first_second > window.last_second

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from fitbit_local.api import schemas
 from fitbit_local.api.activity import heart_rate_zones_json
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.days import frame, request_windows
+from fitbit_local.api.days import frame
 from fitbit_local.api.registry import Endpoint
 from fitbit_local.api.series_rows import intraday_rows, time_series_rows
 from fitbit_local.api.spans import DayWindow
@@ -166,12 +166,11 @@ def heart_intraday(ctx: RequestContext) -> Response:
     span = ctx.intraday_span
     days = frame(ctx)
     bucket_seconds = span.bucket_seconds
-    windows = request_windows(ctx)
-    summaries = days.summaries([w.day for w in windows])
+    summaries = days.summaries(span.days)
     labels: list[np.ndarray] = []
     values: list[np.ndarray] = []
     entries: list[dict[str, Any]] = []
-    for window in windows:
+    for window in span:
         arrays = days.arrays(window.day)
         if arrays is None:
             day_labels, day_values = np.empty(0, dtype=np.intp), np.empty(0, dtype=np.uint8)

@@ -85,6 +85,11 @@ class DayWindow:
     def last_minute(self) -> int:
         return self.last_second // 60
 
+    @property
+    def empty(self) -> bool:
+        """A one-day window that ends before it starts (``…/1d/1min/time/10:00/09:00.json``)."""
+        return self.first_second > self.last_second
+
 
 @dataclass(frozen=True)
 class IntradaySpan:
@@ -134,17 +139,19 @@ def intraday_span(row: Endpoint, args: Mapping[str, Any]) -> IntradaySpan:
     else:
         check_range(start, end, row.max_range_days)
     days = days_between(start, end)
-    windows = []
-    for i, day in enumerate(days):
-        lo = first if i == 0 else 0
-        hi = last if i == len(days) - 1 else SECONDS_PER_DAY - 1
-        if lo <= hi:
-            windows.append(DayWindow(day, lo, hi))
-    return IntradaySpan(detail, tuple(windows), windowed="start_time" in args)
+    # Every day keeps its window, even a one-day window ending before it starts: the answer then has that day with
+    # an empty dataset rather than no day at all, since clients index ``activities-<resource>[0]`` [fidelity audit].
+    windows = tuple(
+        DayWindow(day, first if i == 0 else 0, last if i == len(days) - 1 else SECONDS_PER_DAY - 1)
+        for i, day in enumerate(days)
+    )
+    return IntradaySpan(detail, windows, windowed="start_time" in args)
 
 
 def bucket_labels(window: DayWindow, bucket_minutes: int) -> list[int]:
     """Minute-of-day labels of the clock-aligned buckets that hold at least one minute of the window."""
+    if window.empty:
+        return []
     first = window.first_minute - window.first_minute % bucket_minutes
     return list(range(first, window.last_minute + 1, bucket_minutes))
 
