@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from fitbit_local.errors import Envelope, FitbitError, render_fitbit_error
+from fitbit_local.ratelimit import seconds_to_next_hour
 
 if TYPE_CHECKING:
     from fitbit_local.services import Services
@@ -65,10 +66,6 @@ def raise_injected_fault(services: Services, path: str, client_id: str | None, u
     elif error.status == 503:
         error.headers["Retry-After"] = "60"
     raise error
-
-
-def seconds_to_next_hour(now: float) -> int:
-    return 3600 - int(now) % 3600
 
 
 _REPEATED_SLASHES = re.compile(r"/{2,}")

@@ -18,6 +18,11 @@ from fitbit_local.store.schema import rate_counters
 HOUR = 3600
 
 
+def seconds_to_next_hour(now: float) -> int:
+    """Seconds until the quota resets at the top of the hour (1 to 3600): ``Fitbit-Rate-Limit-Reset``."""
+    return HOUR - int(now) % HOUR
+
+
 @dataclass(frozen=True)
 class Quota:
     limit: int
@@ -109,7 +114,7 @@ class RateLimiter:
 
     def hit(self, client_id: str, user_id: str, now: float) -> Quota:
         window_start = int(now // HOUR * HOUR)
-        reset = max(1, window_start + HOUR - int(now))
+        reset = seconds_to_next_hour(now)
         count = self._backend.increment(client_id, user_id, window_start)
         return Quota(self.limit, max(0, self.limit - count), reset, count > self.limit)
 

@@ -73,6 +73,8 @@ def _pbkdf2_matches(password: str, stored: str) -> bool:
 
 def check_timezone(name: str) -> None:
     try:
+        if len(name) > 64:  # the column's width
+            raise ValueError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {name!r} (an IANA name such as Europe/Paris)") from exc
