@@ -4,6 +4,9 @@ Fitbit answered with. Nothing here names a row: a new family's rows get every ch
 - ``{user_id}`` → ``-``; date parameters → days with data (``END`` is the user's today); ``/time/`` windows → a
   half-hour at noon;
 - ``{period}``, ``{detail}``, ``{resource}`` → the row's own ``periods``, ``detail_levels`` and ``resources``;
+- a path parameter naming an entity a write creates (``Param.created_by``) → a marker that `World.send` replaces
+  with the id of an entity it creates first, with the creating row's own base example (a fresh one per request);
+  other path parameters → a value from their schema, like form parameters;
 - form parameters → a value from their schema (its first ``examples`` entry, an enumeration's first value, a
   ``date``), else from ``FORM_EXAMPLES`` for the parameters whose schema does not say what a valid value is.
 """
@@ -31,6 +34,20 @@ UNSERVED_VERSIONS = ("2",)  # a prefix no Fitbit API ever had
 FORM_EXAMPLES: dict[str, str] = {}  # a form parameter whose schema has no examples would need one here
 
 _PLACEHOLDER = re.compile(r"{([a-zA-Z_]\w*)(?::\w+)?}")
+_CREATED = "@created:"  # the marker's prefix: "@created:<row name>#<JSON pointer>"
+
+
+def created_marker(creator: tuple[str, str]) -> str:
+    row, pointer = creator
+    return f"{_CREATED}{row}#{pointer}"
+
+
+def parse_created(value: str) -> tuple[str, str] | None:
+    """(row name, JSON pointer) of a created-entity marker, else None."""
+    if not value.startswith(_CREATED):
+        return None
+    row, _, pointer = value[len(_CREATED) :].partition("#")
+    return row, pointer
 
 
 def iso(day: date) -> str:
@@ -115,6 +132,9 @@ def _example(row: Endpoint, template: str, version: str, picks: Mapping[str, str
     if "start_time" in keys:
         values["start_time"], values["end_time"] = WINDOW
     values.update({k: v for k, v in picks.items() if k in keys})
+    for param in row.path_params:
+        if param.key in keys and param.key not in values:
+            values[param.key] = created_marker(param.created_by) if param.created_by else param_value(param)
     missing = set(keys) - set(values)
     assert not missing, f"{row.name}: the example builder has no value for {sorted(missing)} in {template}"
     form = {p.key: param_value(p) for p in row.form}

@@ -8,7 +8,7 @@ mid-run; the expired token was issued nine hours before that (code-flow tokens l
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,7 +22,7 @@ from fitbit_local.oauth.scopes import ALL_SCOPES
 from fitbit_local.services import Services
 from fitbit_local.sources.load import store_synthetic_days
 from fitbit_local.store.users import User
-from tests.conformance.examples import DATA_DAYS, END, Example
+from tests.conformance.examples import DATA_DAYS, END, Example, base_example, parse_created
 from tests.factories import bearer, issue_token, make_app, make_user
 
 TIMEZONE = "America/New_York"
@@ -50,12 +50,29 @@ class World:
         return self.tokens[name]
 
     def send(self, example: Example, token: str | None = "owner", **headers: str) -> httpx.Response:
-        """`example` as an HTTP request; `token` names one of `tokens` (None: no Authorization header)."""
+        """`example` as an HTTP request; `token` names one of `tokens` (None: no Authorization header). Path values
+        that name an entity a write creates are made first, by the owner, through the creating row."""
+        example = self.with_created(example)
         if token is not None:
             headers = {**bearer(self.tokens.get(token, token)), **headers}
         if example.row.method == "GET":
             return self.client.get(example.path, headers=headers)
         return self.client.request(example.row.method, example.path, headers=headers, data=dict(example.form))
+
+    def with_created(self, example: Example) -> Example:
+        from tests.conformance.checks import ROWS, assert_success
+
+        made = {}
+        for key, value in example.values.items():
+            creator = parse_created(value)
+            if creator is None:
+                continue
+            row_name, pointer = creator
+            body = assert_success(self.send(base_example(ROWS[row_name])), ROWS[row_name])
+            for part in pointer.strip("/").split("/"):
+                body = body[int(part)] if isinstance(body, list) else body[part]
+            made[key] = str(body)
+        return replace(example, values={**example.values, **made}) if made else example
 
 
 def build_world(settings: Settings) -> tuple[World, Callable[[], None]]:

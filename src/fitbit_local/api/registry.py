@@ -52,6 +52,9 @@ class Param:
     schema: JsonSchema
     description: str = ""
     required: bool = True
+    # A path parameter naming an entity that a write creates (a log id): (the name of the row that creates one, the
+    # JSON pointer to the id in that row's response). The conformance suite creates a fresh one for each request.
+    created_by: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
