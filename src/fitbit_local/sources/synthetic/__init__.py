@@ -1,6 +1,7 @@
 """Seeded synthetic wearable data: a person model and a day-by-day generator of DayArrays."""
 
-from fitbit_local.sources.synthetic.generate import DayPlan, Exercise, Night, day_plan, generate_days
+from fitbit_local.sources.synthetic.generate import DayPlan, Exercise, day_plan, generate_days
+from fitbit_local.sources.synthetic.nights import Night
 from fitbit_local.sources.synthetic.person import Person
 
 __all__ = ["DayPlan", "Exercise", "Night", "Person", "day_plan", "generate_days"]

@@ -33,11 +33,13 @@ from fitbit_local.physiology.day import (
     SLEEP_WAKE,
     DayArrays,
 )
+from fitbit_local.sources.synthetic.nights import Night, day_sleep, night
 from fitbit_local.sources.synthetic.person import Person
+from fitbit_local.sources.synthetic.streams import _hash_normal, _hash_uniform, _rng
 
 # hash / RNG streams
 _S_RHR, _S_ILL_START, _S_ILL_LEN, _S_ILL_SIZE, _S_WORN, _S_NIGHT_WORN = 11, 12, 13, 14, 15, 16
-_S_NIGHT, _S_PLAN, _S_VALUES = 21, 22, 23
+_S_PLAN, _S_VALUES = 22, 23  # 21: nights.py
 
 # day state
 AR_PHI = 0.8
@@ -69,35 +71,6 @@ EXERCISE_PROFILES: dict[str, tuple[tuple[float, float], tuple[float, float], flo
 }
 
 
-def _splitmix64(x: np.ndarray) -> np.ndarray:
-    z = x + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-def _hash_uniform(seed: int, stream: int, ordinals: np.ndarray) -> np.ndarray:
-    """Uniform (0, 1) per ordinal, a pure function of (seed, stream, ordinal)."""
-    with np.errstate(over="ignore"):
-        key = _splitmix64(
-            np.array([seed & (2**64 - 1)], dtype=np.uint64)
-            ^ np.uint64((stream * 0x632BE59BD9B4E019) & (2**64 - 1))
-        )
-        h = _splitmix64(np.atleast_1d(ordinals).astype(np.uint64) ^ key)
-        h = _splitmix64(h + key)
-    return ((h >> np.uint64(11)).astype(np.float64) + 0.5) / float(2**53)
-
-
-def _hash_normal(seed: int, stream: int, ordinals: np.ndarray) -> np.ndarray:
-    u1 = _hash_uniform(seed, stream, ordinals)
-    u2 = _hash_uniform(seed, stream + 1000, ordinals)
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
-
-
-def _rng(seed: int, ordinal: int, stream: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence([seed & (2**63 - 1), ordinal, stream]))
-
-
 def is_worn(seed: int, ordinal: int) -> bool:
     return bool(_hash_uniform(seed, _S_WORN, np.array([ordinal]))[0] >= UNWORN_DAY_P)
 
@@ -123,31 +96,6 @@ def day_resting_hr(person: Person, seed: int, day: dt.date) -> float:
     return person.rhr0 + seasonal + ar + illness_bump(seed, o)
 
 
-@dataclass(frozen=True, eq=False)
-class Night:
-    """The main sleep that ends on the morning of `wake_day` (Fitbit's dateOfSleep)."""
-
-    wake_day: dt.date
-    bed_minute: int  # minutes from midnight starting wake_day; negative = the previous evening
-    stages: np.ndarray  # SLEEP_* per minute in bed
-    recorded: bool  # False: the tracker was off (no sleep codes, no heart rate)
-
-    @property
-    def wake_minute(self) -> int:
-        return self.bed_minute + len(self.stages)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Night):
-            return NotImplemented
-        return (self.wake_day, self.bed_minute, self.recorded) == (
-            other.wake_day,
-            other.bed_minute,
-            other.recorded,
-        ) and np.array_equal(self.stages, other.stages)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
 @dataclass(frozen=True)
 class Exercise:
     kind: str
@@ -170,70 +118,18 @@ class DayPlan:
     night_out: Night  # starts this evening (or after midnight), ends tomorrow
 
 
-def _hypnogram(rng: np.random.Generator, minutes: int) -> np.ndarray:
-    """Cycles of about 90 min: light -> deep -> light -> REM, deep shrinking and REM growing over the night,
-    with brief wakes; starts with sleep latency and ends awake in bed."""
-    codes: list[int] = [SLEEP_WAKE]
-    lengths: list[int] = [int(rng.integers(3, 20))]
-    t = lengths[0]
-    end_wake = int(rng.integers(1, 10))
-    k = 0
-    while t < minutes - end_wake:
-        cycle = max(60.0, rng.normal(92.0, 12.0))
-        deep = max(0.0, 34.0 * 0.5**k + rng.normal(0.0, 5.0)) if k < 4 else 0.0
-        rem = float(np.clip(6.0 + 9.0 * k + rng.normal(0.0, 4.0), 2.0, 45.0))
-        light = max(10.0, cycle - deep - rem)
-        split = rng.uniform(0.4, 0.7)
-        parts = [
-            (SLEEP_LIGHT, light * split),
-            (SLEEP_DEEP, deep),
-            (SLEEP_LIGHT, light * (1 - split)),
-            (SLEEP_REM, rem),
-        ]
-        for code, length in parts:
-            n = round(length)
-            if n <= 0:
-                continue
-            # brief wakes inside light sleep
-            if code == SLEEP_LIGHT and n > 6 and rng.random() < 0.6:
-                cut = int(rng.integers(2, n - 2))
-                codes += [code, SLEEP_WAKE]
-                lengths += [cut, int(rng.integers(1, 4))]
-                n -= cut
-            codes.append(code)
-            lengths.append(n)
-        if rng.random() < 0.7:
-            codes.append(SLEEP_WAKE)
-            lengths.append(int(rng.integers(1, 6)))
-        t = sum(lengths)
-        k += 1
-    stages = np.repeat(np.array(codes, dtype=np.uint8), lengths)[: minutes - end_wake]
-    return np.concatenate([stages, np.full(minutes - len(stages), SLEEP_WAKE, dtype=np.uint8)])
-
-
-def night(person: Person, seed: int, wake_day: dt.date) -> Night:
-    o = wake_day.toordinal()
-    rng = _rng(seed, o, _S_NIGHT)
-    weekend = wake_day.weekday() >= 5  # Friday and Saturday nights
-    mid = person.sleep_midpoint_min + (person.weekend_shift_min if weekend else 0.0) + rng.normal(0.0, 35.0)
-    duration = person.sleep_duration_min + (20.0 if weekend else 0.0) + rng.normal(0.0, 50.0)
-    minutes = int(np.clip(round(duration), 240, 660))
-    bed = int(round(mid - minutes / 2))
-    recorded = (
-        is_worn(seed, o)
-        and is_worn(seed, o - 1)
-        and bool(_hash_uniform(seed, _S_NIGHT_WORN, np.array([o]))[0] >= UNWORN_NIGHT_P)
-    )
-    return Night(wake_day=wake_day, bed_minute=bed, stages=_hypnogram(rng, minutes), recorded=recorded)
-
-
 def day_plan(person: Person, day: dt.date, seed: int, *, nights: dict[int, Night] | None = None) -> DayPlan:
     """The day's latent plan: wear, illness, resting HR, steps target, exercise session, charging, nights."""
     o = day.toordinal()
     cache = nights if nights is not None else {}
     for n in (o, o + 1):
         if n not in cache:
-            cache[n] = night(person, seed, dt.date.fromordinal(n))
+            worn = (
+                is_worn(seed, n)
+                and is_worn(seed, n - 1)
+                and bool(_hash_uniform(seed, _S_NIGHT_WORN, np.array([n]))[0] >= UNWORN_NIGHT_P)
+            )
+            cache[n] = night(person, seed, dt.date.fromordinal(n), worn=worn)
     night_in, night_out = cache[o], cache[o + 1]
     rng = _rng(seed, o, _S_PLAN)
     ill = illness_bump(seed, o) > 0
@@ -326,15 +222,7 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     m_all = np.arange(MINUTES_PER_DAY)
 
     # sleep codes: the tail of night_in and the head of night_out
-    sleep = np.zeros(MINUTES_PER_DAY, np.uint8)
-    in_bed = np.zeros(MINUTES_PER_DAY, bool)
-    for n, offset in ((plan.night_in, 0), (plan.night_out, MINUTES_PER_DAY)):
-        lo, hi = n.bed_minute + offset, n.wake_minute + offset
-        a, b = max(lo, 0), min(hi, MINUTES_PER_DAY)
-        if a < b:
-            in_bed[a:b] = True
-            if n.recorded:
-                sleep[a:b] = n.stages[a - lo : b - lo]
+    sleep, in_bed = day_sleep(plan.night_in, plan.night_out)
     recorded_bed = sleep != SLEEP_AWAKE
     unrecorded = in_bed & ~recorded_bed
 
