@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fitbit_local.physiology.summaries import derive_daily_summary
-from fitbit_local.sources.synthetic import Person, generate_days
+from fitbit_local.sources.synthetic import Person, generate
 from fitbit_local.store import Store
 from fitbit_local.store.users import User, password_matches
 
@@ -56,7 +56,8 @@ def store_synthetic_days(
     stored = (first - start).days
     fallback = store.series.latest_resting_hr(user.id, before=first)
     batch: list[tuple[date, object, dict[str, object]]] = []
-    for day, arrays in generate_days(person, first, (end - first).days + 1, seed):
+    for generated in generate(person, first, (end - first).days + 1, seed):
+        day, arrays = generated.day, generated.arrays
         summary = derive_daily_summary(
             arrays,
             age=user.age_on(day),

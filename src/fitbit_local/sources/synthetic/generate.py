@@ -372,13 +372,28 @@ def _heart(
     return heart
 
 
-def generate_days(
-    person: Person, start: dt.date, days: int, seed: int
-) -> Iterator[tuple[dt.date, DayArrays]]:
-    """Yield (local date, DayArrays) for `days` consecutive days from `start`; deterministic per date."""
+@dataclass(frozen=True)
+class SyntheticDay:
+    """One generated local day: its latent plan (the nights around it, exercise, wear) and its raw arrays."""
+
+    day: dt.date
+    plan: DayPlan
+    arrays: DayArrays
+
+
+def generate(person: Person, start: dt.date, days: int, seed: int) -> Iterator[SyntheticDay]:
+    """`days` consecutive days from `start`, each with its plan and arrays; deterministic per date."""
     nights: dict[int, Night] = {}
     for i in range(days):
         day = start + dt.timedelta(days=i)
         plan = day_plan(person, day, seed, nights=nights)
         nights.pop(day.toordinal(), None)
-        yield day, _day_arrays(person, plan, seed)
+        yield SyntheticDay(day, plan, _day_arrays(person, plan, seed))
+
+
+def generate_days(
+    person: Person, start: dt.date, days: int, seed: int
+) -> Iterator[tuple[dt.date, DayArrays]]:
+    """Yield (local date, DayArrays) for `days` consecutive days from `start`; deterministic per date."""
+    for generated in generate(person, start, days, seed):
+        yield generated.day, generated.arrays
