@@ -12,9 +12,12 @@ from typing import Any
 import numpy as np
 
 from fitbit_local.api import schemas
+from fitbit_local.api.activity_log_views import logged_distance_km, summary_item, with_logs
+from fitbit_local.api.activity_logs import LOG_ITEM_SCHEMA, favorites, logs_on_days
 from fitbit_local.api.activity_resources import INTRADAY_RESOURCES, RESOURCES, ActivityResource
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.days import frame
+from fitbit_local.api.goals import render_goals
 from fitbit_local.api.params import (
     DATE,
     RESOURCE,
@@ -29,14 +32,6 @@ from fitbit_local.physiology.summaries import DailySummary, HeartRateZoneSummary
 ACTIVITY_RANGE_MAX_DAYS = 1095  # reference §3.3: the Resource Options table, as every client implements it
 MINUTE_DETAILS = ("1min", "5min", "15min")
 
-# Fitbit's default goals until the goals endpoints land (distance: 5 miles = 8.05 km) [DOC example].
-DEFAULT_GOALS = {
-    "activeMinutes": 30,
-    "caloriesOut": 2500,
-    "distance_km": 8.04672,
-    "floors": 10,
-    "steps": 10000,
-}
 
 U = "/user/{user_id}/activities"
 TS = "/{resource:activityresource}/date/{date}"
@@ -69,7 +64,14 @@ def heart_rate_zones_json(zones: tuple[HeartRateZoneSummary, ...]) -> list[dict[
 
 
 def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
-    s: DailySummary = frame(ctx).summary(ctx.day)
+    """The tracker's day with the day's activity logs (``activities[]``; manual logs' calories and distance
+    replace the tracker's over their interval) and the user's daily goals."""
+    days = frame(ctx)
+    logs = [] if ctx.utc_requested else logs_on_days(ctx, ctx.day, ctx.day)
+    s: DailySummary = days.summary(ctx.day)
+    tracker_km = s.distance_km
+    if logs:
+        s = with_logs(s, days.arrays(ctx.day), logs)
     units = ctx.units
     sedentary, lightly, moderately, very = s.distance_by_level_km
     split = {
@@ -78,11 +80,13 @@ def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
         "lightlyActive": lightly,
         "sedentaryActive": sedentary,
     }
-    total = json_number(units.distance(s.distance_km), 2)
     distances = [
-        {"activity": "total", "distance": total},
-        {"activity": "tracker", "distance": total},
-        {"activity": "loggedActivities", "distance": 0},
+        {"activity": "total", "distance": json_number(units.distance(s.distance_km), 2)},
+        {"activity": "tracker", "distance": json_number(units.distance(tracker_km), 2)},
+        {
+            "activity": "loggedActivities",
+            "distance": json_number(units.distance(logged_distance_km(logs)), 2),
+        },
     ]
     distances += [{"activity": k, "distance": json_number(units.distance(v), 2)} for k, v in split.items()]
     active = s.lightly_active_minutes + s.fairly_active_minutes + s.very_active_minutes
@@ -110,14 +114,13 @@ def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
     }
     if s.resting_heart_rate is not None:
         summary["restingHeartRate"] = s.resting_heart_rate
-    goals = {
-        "activeMinutes": DEFAULT_GOALS["activeMinutes"],
-        "caloriesOut": DEFAULT_GOALS["caloriesOut"],
-        "distance": round(units.distance(DEFAULT_GOALS["distance_km"]), 2),
-        "floors": DEFAULT_GOALS["floors"],
-        "steps": DEFAULT_GOALS["steps"],
+    goals = {k: v for k, v in render_goals(ctx, "daily").items() if k != "activeZoneMinutes"}
+    starred = favorites(ctx) if logs else set()
+    return {
+        "activities": [summary_item(ctx, log, starred) for log in logs],
+        "goals": goals,
+        "summary": summary,
     }
-    return {"activities": [], "goals": goals, "summary": summary}
 
 
 # --- time series -----------------------------------------------------------------------------------------------
@@ -126,14 +129,26 @@ def get_daily_summary(ctx: RequestContext) -> dict[str, Any]:
 def activity_time_series(ctx: RequestContext) -> dict[str, Any]:
     """Every resource, by period or by range, tracker or all-sources: one string value per day, zero-filled."""
     resource: ActivityResource = ctx.args["resource"]
-    summaries = frame(ctx).summaries(ctx.days)
+    days = frame(ctx)
+    summaries = days.summaries(ctx.days)
     key = ctx.endpoint.options["key_prefix"] + resource.name
+    if key.startswith("activities-") and not key.startswith("activities-tracker-") and not ctx.utc_requested:
+        for log_day, logs in _manual_logs_by_day(ctx).items():  # all sources: the manual logs count
+            summaries[log_day] = with_logs(summaries[log_day], days.arrays(log_day), logs)
     return {
         key: [
             {"dateTime": d.isoformat(), "value": resource.daily_value(summaries[d], ctx.units)}
             for d in ctx.days
         ]
     }
+
+
+def _manual_logs_by_day(ctx: RequestContext) -> dict[Any, list[Any]]:
+    by_day: dict[Any, list[Any]] = {}
+    for log in logs_on_days(ctx, ctx.days[0], ctx.days[-1]):
+        if log.log_type == "manual":
+            by_day.setdefault(log.day, []).append(log)
+    return by_day
 
 
 # --- intraday ----------------------------------------------------------------------------------------------------
@@ -182,7 +197,7 @@ def activity_intraday(ctx: RequestContext) -> dict[str, Any]:
 _DISTANCE = schemas.obj({"activity": schemas.STRING, "distance": schemas.NUMBER})
 DAILY_SUMMARY_SCHEMA = schemas.obj(
     {
-        "activities": schemas.array({"type": "object"}),
+        "activities": schemas.array(LOG_ITEM_SCHEMA),
         "goals": schemas.obj(
             {
                 "activeMinutes": schemas.INTEGER,

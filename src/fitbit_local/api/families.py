@@ -3,7 +3,7 @@ is one more entry here (and its rows, handler and data)."""
 
 from __future__ import annotations
 
-from fitbit_local.api import activity, azm, heart, user
+from fitbit_local.api import activity, activity_logs, activity_types, azm, goals, heart, user
 from fitbit_local.api.registry import Endpoint, check_rows
 
 FAMILIES = (
@@ -11,6 +11,10 @@ FAMILIES = (
     ("heart", heart.ROWS),
     ("active-zone-minutes", azm.ROWS),
     ("activity", activity.ROWS),
+    # issue 12: the rest of the account
+    ("activity-types", activity_types.ROWS),
+    ("activity-logs", activity_logs.ROWS),
+    ("activity-goals", goals.ROWS),
 )
 
 

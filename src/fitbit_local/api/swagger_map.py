@@ -47,20 +47,7 @@ HAND_MAPPED: dict[str, str] = {}
 NOT_YET_SERVED = frozenset(
     {
         # Activity
-        "addActivitiesLog",
         "getActivitiesLog",
-        "deleteActivitiesLog",
-        "getActivitiesLogList",
-        "getActivitiesTCX",
-        "getActivitiesTypes",
-        "getActivitiesTypeDetail",
-        "getFrequentActivities",
-        "getRecentActivities",
-        "getFavoriteActivities",
-        "deleteFavoriteActivities",
-        "addFavoriteActivities",
-        "getActivitiesGoals",
-        "addUpdateActivitiesGoals",
         # Body
         "getBodyFatByDate",
         "getBodyFatByDatePeriod",

@@ -13,6 +13,7 @@ from fitbit_local.api.params import parse_date
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.api.units import unit_system_for
 from fitbit_local.errors import FitbitError
+from fitbit_local.store.goals import ProfileSettingsRepository
 from fitbit_local.store.users import PROFILE_LOCALES, check_timezone
 
 PROFILE_PATH = "/user/{user_id}/profile.json"
@@ -42,6 +43,23 @@ def member_since(ctx: RequestContext) -> str:
     return first.isoformat()
 
 
+def profile_settings(ctx: RequestContext) -> dict[str, str]:
+    """The profile fields the user set beyond the users table (aboutMe, city, stride lengths, unit settings …)."""
+    user_id = ctx.user.id
+    return ctx.services.cached(
+        ("profile settings", user_id),
+        lambda: ProfileSettingsRepository(ctx.services.store.engine).settings(user_id),
+    )
+
+
+def stride_lengths_cm(ctx: RequestContext) -> tuple[float, float]:
+    """(walking, running) stride in cm: the user's own, else Fitbit's estimate from height (walking 41.5 % of
+    height, running 1.3 times that) [reference §4.11; decisions.md]."""
+    saved = profile_settings(ctx)
+    walk = float(saved.get("strideLengthWalking", ctx.user.height_cm * 0.415))
+    return walk, float(saved.get("strideLengthRunning", ctx.user.height_cm * 0.415 * 1.3))
+
+
 def get_profile(ctx: RequestContext) -> dict[str, object]:
     """Numbers (height, weight, stride lengths) are in the Accept-Language unit system and not rounded [SW getProfile:
     "Numerical values are returned in the unit system specified in the Accept-Language header"; Fitbit.NET's
@@ -51,13 +69,14 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
     the account's locale."""
     user, units = ctx.user, ctx.units
     setting = unit_system_for(user.locale)
+    saved = profile_settings(ctx)
     zone = ZoneInfo(user.current_timezone)
     offset = datetime.fromtimestamp(ctx.now, zone).utcoffset()
     offset_ms = int(offset.total_seconds() * 1000) if offset is not None else 0
     first, _, last = user.display_name.partition(" ")
-    stride_walk_cm = user.height_cm * 0.415
+    stride_walk_cm, stride_run_cm = stride_lengths_cm(ctx)
     profile: dict[str, object] = {
-        "aboutMe": "",
+        "aboutMe": saved.get("aboutMe", ""),
         "age": user.age_on(ctx.today),
         "ambassador": False,
         "autoStrideEnabled": True,
@@ -79,12 +98,12 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
         "encodedId": user.id,
         "features": {"exerciseGoal": True},
         "firstName": first,
-        "foodsLocale": user.locale,
+        "foodsLocale": saved.get("foodsLocale", user.locale),
         "fullName": user.display_name,
         "gender": user.sex,
-        "glucoseUnit": setting.profile_unit,
+        "glucoseUnit": saved.get("glucoseUnit", setting.profile_unit),
         "height": units.height(user.height_cm),
-        "heightUnit": setting.profile_unit,
+        "heightUnit": saved.get("heightUnit", setting.profile_unit),
         "isBugReportEnabled": False,
         "isChild": False,
         "isCoach": False,
@@ -97,22 +116,24 @@ def get_profile(ctx: RequestContext) -> dict[str, object]:
         "offsetFromUTCMillis": offset_ms,
         "sdkDeveloper": False,
         "sleepTracking": "Normal",
-        "startDayOfWeek": "MONDAY" if setting.name != "en_US" else "SUNDAY",
-        "strideLengthRunning": units.height(stride_walk_cm * 1.3),
-        "strideLengthRunningType": "auto",
+        "startDayOfWeek": saved.get("startDayOfWeek", "MONDAY" if setting.name != "en_US" else "SUNDAY"),
+        "strideLengthRunning": units.height(stride_run_cm),
+        "strideLengthRunningType": "manual" if "strideLengthRunning" in saved else "auto",
         "strideLengthWalking": units.height(stride_walk_cm),
-        "strideLengthWalkingType": "auto",
+        "strideLengthWalkingType": "manual" if "strideLengthWalking" in saved else "auto",
         "swimUnit": setting.profile_unit,
         "temperatureUnit": setting.profile_unit,
         "timezone": user.current_timezone,
         "topBadges": [],
-        "waterUnit": setting.profile_unit,
-        "waterUnitName": "fl oz" if setting.name == "en_US" else "ml",
+        "waterUnit": saved.get("waterUnit", setting.profile_unit),
+        "waterUnitName": "fl oz" if saved.get("waterUnit", setting.profile_unit) == "en_US" else "ml",
         "weight": units.weight(user.weight_kg),
-        "weightUnit": setting.weight_unit,
+        "weightUnit": saved.get("weightUnit", setting.weight_unit),
     }
     if "location" in ctx.token.scopes:  # city/state/country only with the location scope [DOC]
-        profile.update({"city": "", "country": "", "state": ""})
+        profile.update({k: saved.get(k, "") for k in ("city", "country", "state")})
+    if "distanceUnit" in saved:
+        profile["distanceUnit"] = saved["distanceUnit"]
     if user.synthetic:
         profile["fitbitLocalSynthetic"] = True  # provenance: synthetic data never passes for real data
     return {"user": profile}
@@ -172,8 +193,60 @@ def _timezone(raw: str, scope: ParseScope) -> str:
     return raw
 
 
+UNIT_SETTINGS = ("weightUnit", "heightUnit", "waterUnit", "glucoseUnit")
+_LENGTH = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
+
+
+def _code(field: str, length: int, *, lower: bool = False) -> Callable[[str, ParseScope], str]:
+    def parse(raw: str, scope: ParseScope) -> str:
+        text = raw.lower() if lower else raw.upper()
+        if len(text) != length or not text.isascii() or not text.isalpha():
+            raise _invalid(field, raw[:20])
+        return text
+
+    return parse
+
+
+def _stride(field: str) -> Callable[[str, ParseScope], float]:
+    def parse(raw: str, scope: ParseScope) -> float:
+        try:
+            number = float(raw)
+        except ValueError:
+            raise _invalid(field, raw[:20]) from None
+        if not math.isfinite(number) or number <= 0:
+            raise _invalid(field, raw[:20])
+        return number
+
+    return parse
+
+
+def _unit_setting(field: str) -> Callable[[str, ParseScope], str]:
+    def parse(raw: str, scope: ParseScope) -> str:
+        if raw not in ("METRIC", "en_US", "en_GB", "any"):
+            raise _invalid(field, raw[:20])
+        return "METRIC" if raw == "any" else raw  # 'any' for METRIC [SW updateProfile]
+
+    return parse
+
+
+def _locale_setting(field: str) -> Callable[[str, ParseScope], str]:
+    def parse(raw: str, scope: ParseScope) -> str:
+        if raw.replace(".", "_") not in PROFILE_LOCALES:  # the Swagger writes xx.XX
+            raise _invalid(field, raw[:20])
+        return raw.replace(".", "_")
+
+    return parse
+
+
+def _week_start(raw: str, scope: ParseScope) -> str:
+    if raw.upper() not in ("SUNDAY", "MONDAY"):
+        raise _invalid("startDayOfWeek", raw[:20])
+    return raw.upper()
+
+
 BIRTHDAY_EARLIEST = date(1900, 1, 1)
-HEIGHT_CM_RANGE = (30.0, 300.0)  # what a person can measure; Fitbit refused values outside human ranges
+HEIGHT_CM_RANGE = (30.0, 300.0)
+STRIDE_CM_RANGE = (10.0, 300.0)  # what a person can measure; Fitbit refused values outside human ranges
 
 
 def _form(name: str, parse: Callable[[str, ParseScope], object], schema: dict[str, object]) -> Param:
@@ -197,8 +270,27 @@ PROFILE_FORM = (
         _text("fullName", 100),
         {"type": "string", "maxLength": 100, "pattern": "^[^\\x00-\\x1f]*$", "examples": ["Ann Example"]},
     ),
+    _form(
+        "fullname",  # the Swagger's spelling [SW updateProfile]; the doc page's is fullName
+        _text("fullname", 100),
+        {"type": "string", "maxLength": 100, "pattern": "^[^\\x00-\\x1f]*$", "examples": ["Ann Example"]},
+    ),
     _form("locale", _locale, schemas.enum(*PROFILE_LOCALES)),
     _form("timezone", _timezone, {"type": "string", "examples": ["America/New_York", "Europe/Paris"]}),
+    _form("aboutMe", _text("aboutMe", 500), {"type": "string", "examples": ["Walks the dog twice a day."]}),
+    _form("country", _code("country", 2), {"type": "string", "pattern": "^[A-Z]{2}$", "examples": ["US"]}),
+    _form("state", _code("state", 2), {"type": "string", "pattern": "^[A-Z]{2}$", "examples": ["NY"]}),
+    _form("city", _text("city", 100), {"type": "string", "examples": ["New York"]}),
+    _form("strideLengthWalking", _stride("strideLengthWalking"), {**_LENGTH, "examples": ["70"]}),
+    _form("strideLengthRunning", _stride("strideLengthRunning"), {**_LENGTH, "examples": ["95"]}),
+    *(
+        _form(name, _unit_setting(name), schemas.enum("METRIC", "en_US", "en_GB", "any"))
+        for name in UNIT_SETTINGS
+    ),
+    _form("foodsLocale", _locale_setting("foodsLocale"), schemas.enum(*PROFILE_LOCALES)),
+    _form("localeLang", _code("localeLang", 2, lower=True), {"type": "string", "examples": ["en"]}),
+    _form("localeCountry", _code("localeCountry", 2), {"type": "string", "examples": ["US"]}),
+    _form("startDayOfWeek", _week_start, schemas.enum("SUNDAY", "MONDAY")),
 )
 
 
@@ -216,13 +308,35 @@ def update_profile(ctx: RequestContext) -> dict[str, object]:
         if not HEIGHT_CM_RANGE[0] <= height_cm <= HEIGHT_CM_RANGE[1]:
             raise _invalid("height", f"{args['height']:g}")
         changes["height_cm"] = height_cm
-    if "fullName" in args:
-        changes["display_name"] = args["fullName"]
+    for name in ("fullname", "fullName"):
+        if name in args:
+            changes["display_name"] = args[name]
+    if "localeLang" in args and "localeCountry" in args:  # either locale or both of these [SW updateProfile]
+        combined = f"{args['localeLang']}_{args['localeCountry']}"
+        if combined not in PROFILE_LOCALES:
+            raise _invalid("locale", combined)
+        changes["locale"] = combined
     if "locale" in args:
         changes["locale"] = args["locale"]
+    settings = {
+        k: args[k]
+        for k in ("aboutMe", "country", "state", "city", "foodsLocale", "startDayOfWeek")
+        if k in args
+    }
+    settings |= {k: args[k] for k in UNIT_SETTINGS if k in args}
+    if "heightUnit" in args:  # one setting for height and distance on the website [SW updateProfile]
+        settings["distanceUnit"] = "en_US" if args["heightUnit"] == "en_US" else "METRIC"
+    for stride in ("strideLengthWalking", "strideLengthRunning"):
+        if stride in args:  # in the request's unit system, like the height [SW updateProfile]
+            cm = ctx.units.height_to_cm(args[stride])
+            if not STRIDE_CM_RANGE[0] <= cm <= STRIDE_CM_RANGE[1]:
+                raise _invalid(stride, f"{args[stride]:g}")
+            settings[stride] = repr(cm)
     timezone = args.get("timezone")
-    if changes or timezone is not None:  # everything validated: one transaction changes all of it or nothing
-        ctx.user = ctx.services.store.users.update_profile(ctx.user.id, changes, timezone=timezone)
+    if changes or timezone is not None or settings:  # all validated: one transaction changes all or nothing
+        ctx.user = ctx.services.store.users.update_profile(
+            ctx.user.id, changes, timezone=timezone, settings={k: str(v) for k, v in settings.items()}
+        )
     return get_profile(ctx)
 
 

@@ -204,3 +204,82 @@ changes = Table(
     Column("recorded_at", Float, nullable=False),  # sandbox clock
 )
 Index("ix_changes_user_day", changes.c.user_id, changes.c.day)
+
+# --- issue 12: the rest of the account (activity logs, goals, favorites, alarms, friends, profile settings) ---------
+
+# Activity logs: manual ones created through the API (logType "manual") and exercises the tracker detected
+# (logType "auto_detected"). `day` and `start_time` are the user's local date and wall-clock time.
+activity_logs = Table(
+    "activity_logs",
+    metadata,
+    Column("log_id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("start_time", String(8), nullable=False),  # HH:MM:SS, local
+    Column("duration_ms", Integer, nullable=False),
+    Column("activity_id", Integer, nullable=True),  # the catalogue's id; NULL for a custom-named activity
+    Column("activity_name", String(200), nullable=False),
+    Column("calories", Integer, nullable=False),
+    Column("distance_km", Float, nullable=True),
+    Column("steps", Integer, nullable=True),
+    Column("log_type", String(16), nullable=False),  # manual | auto_detected
+    Column("manual_calories", Boolean, nullable=False, default=False),
+    Column("manual_distance", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+)
+Index("ix_activity_logs_user_day", activity_logs.c.user_id, activity_logs.c.day)
+
+# Activity goals the user set (daily or weekly, one value per goal type); an unset type has Fitbit's default.
+activity_goals = Table(
+    "activity_goals",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("period", String(8), primary_key=True),  # daily | weekly
+    Column("goal_type", String(24), primary_key=True),
+    Column("value", Float, nullable=False),
+)
+
+favorite_activities = Table(
+    "favorite_activities",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("activity_id", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", Float, nullable=False),
+)
+
+tracker_alarms = Table(
+    "tracker_alarms",
+    metadata,
+    Column("alarm_id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("tracker_id", String(16), nullable=False),
+    Column("time", String(16), nullable=False),  # HH:mm with the UTC offset, as sent (07:15-08:00)
+    Column("enabled", Boolean, nullable=False),
+    Column("recurring", Boolean, nullable=False),
+    Column("week_days", Text, nullable=False),  # comma-separated MONDAY,…
+    Column("snooze_length", Integer, nullable=False),
+    Column("snooze_count", Integer, nullable=False),
+    Column("label", String(200), nullable=True),
+    Column("vibe", String(16), nullable=False),
+)
+Index("ix_tracker_alarms_user", tracker_alarms.c.user_id, tracker_alarms.c.tracker_id)
+
+# Friendships between users of this server: an invitation (status "invited") until the invitee accepts it.
+friendships = Table(
+    "friendships",
+    metadata,
+    Column("inviter_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("invitee_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", String(8), nullable=False),  # invited | accepted
+    Column("created_at", Float, nullable=False),
+)
+
+# Profile settings beyond the users table's columns (aboutMe, city, stride lengths, unit settings, …): one row per
+# field the user set; an unset field has its default.
+profile_settings = Table(
+    "profile_settings",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fitbit_local.ids import new_encoded_id
 from fitbit_local.store.changes import write
-from fitbit_local.store.schema import user_timezones, users
+from fitbit_local.store.schema import profile_settings, user_timezones, users
 
 _FIRST_ENTRY = "0000-01-01"  # the zone a user was created with holds from the beginning of time
 
@@ -391,6 +391,7 @@ class UserRepository:
         *,
         timezone: str | None = None,
         effective_from: date | None = None,
+        settings: Mapping[str, str] | None = None,
     ) -> User:
         """Change profile fields (column names of the users table) and, optionally, the time zone from
         `effective_from` on (default: the user's local today by the sandbox clock), all in one transaction: an
@@ -410,6 +411,18 @@ class UserRepository:
                 raise KeyError(user_id)
             if timezone is not None:
                 _change_timezone(tx.conn, user_id, timezone, effective_from, tx.now)
+            if (
+                settings
+            ):  # profile fields beyond the users table's columns (issue 12), in the same transaction
+                tx.conn.execute(
+                    delete(profile_settings).where(
+                        profile_settings.c.user_id == user_id, profile_settings.c.name.in_(list(settings))
+                    )
+                )
+                tx.conn.execute(
+                    insert(profile_settings),
+                    [{"user_id": user_id, "name": k, "value": v} for k, v in settings.items()],
+                )
             tx.record("profile", "updated", user_id=user_id)
         user = self.get(user_id)
         assert user is not None
