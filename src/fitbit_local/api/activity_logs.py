@@ -22,7 +22,7 @@ from fitbit_local.api.activity_log_views import (
 from fitbit_local.api.activity_types import ACTIVITY_ID, activity_type
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.days import frame
-from fitbit_local.api.params import DATE_SCHEMA, parse_date, second_of_day
+from fitbit_local.api.params import parse_date, second_of_day
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.api.spans import register_convertor
 from fitbit_local.api.user import stride_lengths_cm
@@ -352,8 +352,7 @@ def get_tcx(ctx: RequestContext) -> Response:
         points = []
         minutes = log_minutes(log)
         for m in range(minutes.start, minutes.stop):
-            heart = arrays.heart[m * 60 : m * 60 + 60] if arrays is not None else []
-            beats = [int(b) for b in heart if b]
+            beats = [int(b) for b in arrays.heart[m * 60 : m * 60 + 60] if b] if arrays is not None else []
             moment = local_instant(ctx, log, m - minutes.start).isoformat(timespec="milliseconds")
             bpm = (
                 f"<HeartRateBpm><Value>{round(sum(beats) / len(beats))}</Value></HeartRateBpm>"

@@ -3,7 +3,18 @@ is one more entry here (and its rows, handler and data)."""
 
 from __future__ import annotations
 
-from fitbit_local.api import activity, activity_logs, activity_types, azm, goals, heart, user
+from fitbit_local.api import (
+    activity,
+    activity_logs,
+    activity_types,
+    azm,
+    devices,
+    goals,
+    heart,
+    lifetime,
+    social,
+    user,
+)
 from fitbit_local.api.registry import Endpoint, check_rows
 
 FAMILIES = (
@@ -15,6 +26,9 @@ FAMILIES = (
     ("activity-types", activity_types.ROWS),
     ("activity-logs", activity_logs.ROWS),
     ("activity-goals", goals.ROWS),
+    ("lifetime", lifetime.ROWS),
+    ("devices", devices.ROWS),
+    ("social", social.ROWS),
 )
 
 

@@ -47,7 +47,6 @@ HAND_MAPPED: dict[str, str] = {}
 NOT_YET_SERVED = frozenset(
     {
         # Activity
-        "getActivitiesLog",
         # Body
         "getBodyFatByDate",
         "getBodyFatByDatePeriod",
@@ -74,16 +73,9 @@ NOT_YET_SERVED = frozenset(
         "getVo2MaxSummaryByDate",
         "getVo2MaxSummaryByInterval",
         # Devices
-        "getDevices",
-        "getAlarms",
-        "addAlarms",
-        "updateAlarms",
-        "deleteAlarms",
         # Electrocardiogram
         "getEcgLogList",
         # Friends
-        "getFriends",
-        "getFriendsLeaderboard",
         # Heart Rate Variability (+ Intraday)
         "getHrvSummaryDate",
         "getHrvSummaryInterval",
@@ -146,7 +138,6 @@ NOT_YET_SERVED = frozenset(
         "getTempSkinSummaryDate",
         "getTempSkinSummaryByInterval",
         # User
-        "getBadges",
     }
 )
 

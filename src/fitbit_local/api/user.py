@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fitbit_local.api import schemas
@@ -318,7 +319,7 @@ def update_profile(ctx: RequestContext) -> dict[str, object]:
         changes["locale"] = combined
     if "locale" in args:
         changes["locale"] = args["locale"]
-    settings = {
+    settings: dict[str, Any] = {
         k: args[k]
         for k in ("aboutMe", "country", "state", "city", "foodsLocale", "startDayOfWeek")
         if k in args

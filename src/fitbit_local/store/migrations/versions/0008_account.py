@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 
-def _user(name: str, primary_key: bool) -> sa.Column:  # type: ignore[type-arg]
+def _user(name: str, primary_key: bool) -> sa.Column:
     return sa.Column(
         name,
         sa.String(length=6),

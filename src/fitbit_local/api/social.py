@@ -1,0 +1,243 @@
+"""Friends (v1.1 JSON:API shape), the friends leaderboard and badges [DOC friends/get-friends,
+get-friends-leaderboard, user/get-badges; reference §3.17-3.18, §4.11].
+
+Friends are users of this server (store/social.py). The leaderboard ranks the user and their friends by steps
+over the last seven days ending today (the user's and each friend's own today by the sandbox clock). Badges are
+earned from the user's own stored days: daily steps, daily floors and lifetime distance, each at Fitbit's
+thresholds, with the first day each was reached and how many days reached it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fitbit_local.api import schemas
+from fitbit_local.api.context import RequestContext
+from fitbit_local.api.params import local_today
+from fitbit_local.api.registry import Endpoint
+from fitbit_local.store.social import FriendRepository
+from fitbit_local.store.users import User
+
+AVATAR = "https://static0.fitbit.com/images/profile/defaultProfile_100.png"
+LEADERBOARD_DAYS = 7
+
+
+def _person(user: User) -> dict[str, Any]:
+    return {
+        "attributes": {"avatar": AVATAR, "child": False, "friend": True, "name": user.display_name},
+        "id": user.id,
+        "type": "person",
+    }
+
+
+def friend_users(ctx: RequestContext) -> list[User]:
+    ids = FriendRepository(ctx.services.store.engine).friends(ctx.user.id)
+    return [u for u in (ctx.services.user(i) for i in ids) if u is not None]
+
+
+def get_friends(ctx: RequestContext) -> dict[str, Any]:
+    return {"data": [_person(u) for u in friend_users(ctx)]}
+
+
+def _week_steps(ctx: RequestContext, user: User) -> int:
+    today = local_today(user.current_timezone, ctx.now)
+    start = today - timedelta(days=LEADERBOARD_DAYS - 1)
+    stored = ctx.services.store.series.get_summaries(user.id, start, today)
+    return sum(int(day.get("steps", 0)) for key, day in stored.items() if key < today.isoformat())
+
+
+def get_leaderboard(ctx: RequestContext) -> dict[str, Any]:
+    """Ranked by the last seven completed days' steps; a user without steps is an ``inactive-user``
+    [reference §4.11, UNVERIFIED]. The user appears with their friends, as on Fitbit's leaderboard."""
+    people = [ctx.user, *friend_users(ctx)]
+    steps = {u.id: _week_steps(ctx, u) for u in people}
+    ordered = sorted(people, key=lambda u: (-steps[u.id], u.id))
+    data = []
+    rank = 0
+    for user in ordered:
+        relation = {"user": {"data": {"id": user.id, "type": "person"}}}
+        if steps[user.id]:
+            rank += 1
+            data.append(
+                {
+                    "attributes": {"step-rank": rank, "step-summary": steps[user.id]},
+                    "id": user.id,
+                    "relationships": relation,
+                    "type": "ranked-user",
+                }
+            )
+        else:
+            data.append({"attributes": {}, "id": user.id, "relationships": relation, "type": "inactive-user"})
+    return {
+        "data": data,
+        "included": [
+            _person(u) | {"attributes": {**_person(u)["attributes"], "friend": u.id != ctx.user.id}}
+            for u in ordered
+        ],
+    }
+
+
+# --- badges ------------------------------------------------------------------------------------------------------
+
+# (badgeType, category, unit, thresholds, the daily-summary key or None for lifetime distance)
+BADGE_FAMILIES = (
+    ("DAILY_STEPS", "Daily Steps", "STEPS", (5000, 10000, 15000, 20000, 25000, 30000, 35000, 40000), "steps"),
+    ("DAILY_FLOORS", "Daily Climb", "FLOORS", (10, 25, 50, 100, 125, 150, 200), "floors"),
+    (
+        "LIFETIME_DISTANCE",
+        "Lifetime Distance",
+        "KILOMETERS",
+        (42, 70, 112, 160, 250, 350, 500, 800, 1000),
+        None,
+    ),
+)
+GRADIENTS = {
+    "DAILY_STEPS": ("D24958", "FF677C"),
+    "DAILY_FLOORS": ("00D3D6", "B0DF2A"),
+    "LIFETIME_DISTANCE": ("A489E8", "38D7FF"),
+}
+
+
+def _badge(
+    ctx: RequestContext, kind: str, category: str, unit: str, value: int, first: date, times: int
+) -> dict[str, Any]:
+    start, end = GRADIENTS[kind]
+    what = {"STEPS": "steps in a day", "FLOORS": "floors in a day", "KILOMETERS": "lifetime kilometers"}[unit]
+    text = f"{value:,} {what}"
+    return {
+        "badgeGradientEndColor": end,
+        "badgeGradientStartColor": start,
+        "badgeType": kind,
+        "category": category,
+        "cheers": [],
+        "dateTime": first.isoformat(),
+        "description": text,
+        "earnedMessage": f"Congrats on earning your {category} badge: {text}!",
+        "encodedId": ctx.user.id,
+        "image100px": "",
+        "image125px": "",
+        "image300px": "",
+        "image50px": "",
+        "image75px": "",
+        "marketingDescription": f"You've reached {text}.",
+        "mobileDescription": f"You've reached {text}.",
+        "name": f"{category} ({text})",
+        "shareImage640px": "",
+        "shareText": f"I reached {text}. #Fitbit",
+        "shortDescription": text,
+        "shortName": f"{value:,}",
+        "timesAchieved": times,
+        "unit": unit,
+        "value": value,
+    }
+
+
+def earned_badges(ctx: RequestContext) -> list[dict[str, Any]]:
+    """The highest badge of each family the user reached in completed days, in Fitbit's order."""
+    known = ctx.services.store.series.day_range(ctx.user.id)
+    if known is None:
+        return []
+    last = min(known[1], ctx.today - timedelta(days=1))
+    stored = ctx.services.store.series.get_summaries(ctx.user.id, known[0], last)
+    days = sorted(stored.items())
+    out = []
+    for kind, category, unit, thresholds, key in BADGE_FAMILIES:
+        if key is not None:
+            reached = [(t, [d for d, s in days if s.get(key, 0) >= t]) for t in thresholds]
+        else:
+            total, firsts = 0.0, {}
+            for d, s in days:
+                total += float(s.get("distance_km", 0.0))
+                for t in thresholds:
+                    if total >= t and t not in firsts:
+                        firsts[t] = d
+            reached = [(t, [firsts[t]] if t in firsts else []) for t in thresholds]
+        best = [(t, ds) for t, ds in reached if ds]
+        if best:
+            value, achieved = best[-1]
+            out.append(
+                _badge(ctx, kind, category, unit, value, date.fromisoformat(achieved[0]), len(achieved))
+            )
+    return out
+
+
+def get_badges(ctx: RequestContext) -> dict[str, Any]:
+    return {"badges": ctx.services.cached(("badges", ctx.user.id, ctx.today), lambda: earned_badges(ctx))}
+
+
+_PERSON = schemas.obj(
+    {
+        "attributes": schemas.obj(
+            {
+                "avatar": schemas.STRING,
+                "child": schemas.BOOLEAN,
+                "friend": schemas.BOOLEAN,
+                "name": schemas.STRING,
+            }
+        ),
+        "id": schemas.STRING,
+        "type": schemas.enum("person"),
+    }
+)
+_RANKED = schemas.obj(
+    {
+        "attributes": schemas.obj({}, {"step-rank": schemas.INTEGER, "step-summary": schemas.INTEGER}),
+        "id": schemas.STRING,
+        "relationships": schemas.obj(
+            {
+                "user": schemas.obj(
+                    {"data": schemas.obj({"id": schemas.STRING, "type": schemas.enum("person")})}
+                )
+            }
+        ),
+        "type": schemas.enum("ranked-user", "inactive-user"),
+    }
+)
+_BADGE_STRINGS = (
+    "badgeGradientEndColor badgeGradientStartColor badgeType category description earnedMessage encodedId "
+    "image100px image125px image300px image50px image75px marketingDescription mobileDescription name "
+    "shareImage640px shareText shortDescription shortName unit"
+).split()
+_BADGE = schemas.obj(
+    {
+        **{k: schemas.STRING for k in _BADGE_STRINGS},
+        "cheers": schemas.array({}),
+        "dateTime": schemas.DATE,
+        "timesAchieved": schemas.INTEGER,
+        "value": schemas.INTEGER,
+    }
+)
+
+ROWS = (
+    # python-fitbit 0.3.1 asks /1/user/-/friends.json; Fitbit's v1.1 shape is served under both [decisions.md].
+    Endpoint(
+        "getFriends",
+        "GET",
+        ("/user/{user_id}/friends.json",),
+        get_friends,
+        scope="social",
+        response=schemas.obj({"data": schemas.array(_PERSON)}),
+        summary="Get Friends",
+        versions=("1", "1.1"),
+    ),
+    Endpoint(
+        "getFriendsLeaderboard",
+        "GET",
+        ("/user/{user_id}/leaderboard/friends.json",),
+        get_leaderboard,
+        scope="social",
+        response=schemas.obj({"data": schemas.array(_RANKED), "included": schemas.array(_PERSON)}),
+        summary="Get Friends Leaderboard",
+        versions=("1.1",),
+    ),
+    Endpoint(
+        "getBadges",
+        "GET",
+        ("/user/{user_id}/badges.json",),
+        get_badges,
+        scope="profile",
+        response=schemas.obj({"badges": schemas.array(_BADGE)}),
+        summary="Get Badges",
+    ),
+)
