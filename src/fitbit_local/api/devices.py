@@ -165,11 +165,12 @@ def _alarm_id(raw: str, scope: ParseScope) -> int:
     return int(_id(raw, scope))
 
 
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d[+-](0\d|1[0-4]):[0-5]\d$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d([+-](0\d|1[0-4]):[0-5]\d)?$")
 
 
 def _time(raw: str, scope: ParseScope) -> str:
-    """``07:15-08:00``: the time of day with its UTC offset [DOC add-alarm]."""
+    """``07:15-08:00``: the time of day with its UTC offset [DOC add-alarm]; python-fitbit 0.3.1 sends a naive
+    time without one (``strftime("%H:%M%z")`` of a naive datetime), which is kept as sent."""
     if not _TIME.match(raw):
         raise _invalid("time", raw)
     return raw

@@ -1,0 +1,29 @@
+"""Devices and tracker alarms through HTTP: the tracker derived from the data, alarms created, updated, deleted."""
+
+from __future__ import annotations
+
+from tests.api.conftest import World
+from tests.factories import bearer
+
+
+def test_the_tracker_and_its_alarms(world: World) -> None:
+    [device] = world.ok("/1/user/-/devices.json")
+    assert device["type"] == "TRACKER" and 0 < device["batteryLevel"] <= 100
+    assert world.ok("/1/user/-/devices.json") == [device]  # stable id and MAC
+    alarms = f"/1/user/-/devices/tracker/{device['id']}/alarms"
+    form = {"time": "07:15-05:00", "enabled": "true", "recurring": "true", "weekDays": "TUESDAY,MONDAY"}
+    created = world.http.post(alarms + ".json", data=form, headers=bearer(world.token))
+    assert created.status_code == 201, created.text
+    alarm = created.json()["trackerAlarm"]
+    assert alarm["weekDays"] == ["MONDAY", "TUESDAY"] and alarm["snoozeLength"] == 9
+    assert world.ok(alarms + ".json")["trackerAlarms"] == [alarm]
+    update = {**form, "enabled": "false", "snoozeLength": "5", "snoozeCount": "2", "label": "Run"}
+    changed = world.http.post(f"{alarms}/{alarm['alarmId']}.json", data=update, headers=bearer(world.token))
+    assert changed.status_code == 200 and changed.json()["trackerAlarm"]["enabled"] is False
+    assert world.ok(alarms + ".json")["trackerAlarms"][0]["label"] == "Run"
+    bad = world.http.post(alarms + ".json", data={**form, "weekDays": "FUNDAY"}, headers=bearer(world.token))
+    assert bad.status_code == 400
+    other = world.get("/1/user/-/devices/tracker/1/alarms.json")
+    assert other.status_code == 404
+    gone = world.http.delete(f"{alarms}/{alarm['alarmId']}.json", headers=bearer(world.token))
+    assert gone.status_code == 204 and world.ok(alarms + ".json")["trackerAlarms"] == []
