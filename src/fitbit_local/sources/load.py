@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fitbit_local.physiology.summaries import derive_daily_summary
+from fitbit_local.sources.exercises import store_detected_exercises
 from fitbit_local.sources.synthetic import Person, generate
 from fitbit_local.store import Store
 from fitbit_local.store.users import User, password_matches
@@ -72,6 +73,9 @@ def store_synthetic_days(
             batch = []
     if batch:
         stored += store.series.put_days(user.id, batch, source="synthetic")  # type: ignore[arg-type]
+    store_detected_exercises(
+        store, user.id, start, end
+    )  # issue 12: SmartTrack-like logs from the stored minutes
     return stored
 
 
