@@ -117,7 +117,7 @@ def send(sqlite_worlds, op: OfficialOperation, row: Endpoint | None = None):  # 
         own = [
             p
             for p in row.path_params
-            if p.created_by or p.name not in SAMPLES or (p.key == "period" and not row.periods)
+            if p.created_by or p.name not in SAMPLES or (p.name == "period" and not row.periods)
         ]
         filled = SAMPLES | {p.name: example.values[p.key] for p in own}
         path = op.path

@@ -48,14 +48,14 @@ def render_goals(ctx: RequestContext, period: str) -> dict[str, float | int]:
 
 
 def get_goals(ctx: RequestContext) -> dict[str, Any]:
-    return {"goals": render_goals(ctx, ctx.args["period"])}
+    return {"goals": render_goals(ctx, ctx.args["goal_period"])}
 
 
 def update_goals(ctx: RequestContext) -> dict[str, Any]:
     """``type`` + ``value`` as documented, or one form field per goal type as python-fitbit sends them
     (``activities_daily_goal(steps=…)``); a goal type the period does not have is refused for ``type`` and
     ignored among the per-type fields [decisions.md]."""
-    period = ctx.args["period"]
+    period = ctx.args["goal_period"]
     values: dict[str, float] = {}
     for goal in GOAL_TYPES:
         if goal in ctx.args and goal in DEFAULTS[period]:
@@ -101,7 +101,7 @@ def _number(name: str) -> Any:
 
 
 _NUMBER = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
-PERIOD = Param("period", "period", "path", _period, schemas.enum("daily", "weekly"), "daily or weekly")
+PERIOD = Param("period", "goal_period", "path", _period, schemas.enum("daily", "weekly"), "daily or weekly")
 GOAL_FORM = (
     Param(
         "type",
@@ -137,7 +137,7 @@ _GOALS = schemas.obj(
     },
 )
 GOALS_SCHEMA = schemas.obj({"goals": _GOALS})
-PATH = "/user/{user_id}/activities/goals/{period}.json"
+PATH = "/user/{user_id}/activities/goals/{goal_period}.json"
 
 ROWS = (
     Endpoint(
