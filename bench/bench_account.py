@@ -18,6 +18,7 @@ import synthetic_user  # noqa: E402
 from bench_families import Family  # noqa: E402
 
 ACCOUNT_FAMILIES = (
+    Family("control: user profile", "/1/user/-/profile.json"),  # bench_families' first row, for comparison
     Family("activity types: catalogue", "/1/activities.json"),
     Family("activity types: one", "/1/activities/90013.json"),
     Family("activity logs: recent", "/1/user/-/activities/recent.json"),
