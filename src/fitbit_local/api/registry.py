@@ -133,7 +133,9 @@ class Endpoint:
         ``…/date/{base-date}/{period}.json`` and ``…/date/{start-date}/{end-date}.json`` would be one templated
         path to OpenAPI (3.1 §4.8.8 forbids two), while the route convertor tells them apart."""
         path = self.doc_path(template)
-        if "{period}" not in path or not self.periods:  # a {period} of its own vocabulary (goals: daily|weekly)
+        if (
+            "{period}" not in path or not self.periods
+        ):  # a {period} of its own vocabulary (goals: daily|weekly)
             return [path]
         return [path.replace("{period}", period) for period in self.periods]
 
