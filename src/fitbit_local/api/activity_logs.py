@@ -1,6 +1,6 @@
-"""Activity logs: create and delete, the paginated list, TCX export, and the favorite, frequent and recent
-activities [DOC activity/create-activity-log, delete-activity-log, get-activity-log-list, get-activity-tcx,
-get-favorite-activities, get-frequent-activities, get-recent-activity-types; reference §3.2 #10-21]."""
+"""Activity logs: create and delete, and the paginated list [DOC activity/create-activity-log, delete-activity-log,
+get-activity-log-list; reference §3.2 #10, #20-21]. TCX export: activity_tcx.py; favorite, frequent and recent
+activities: favorite_activities.py; how a log renders and combines with the tracker's day: activity_log_views.py."""
 
 from __future__ import annotations
 
@@ -8,18 +8,13 @@ import re
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
-
-from starlette.responses import Response
 
 from fitbit_local.api import schemas
 from fitbit_local.api.activity_log_views import (
     list_item,
-    local_instant,
-    log_minutes,
     summary_item,
 )
-from fitbit_local.api.activity_types import ACTIVITY_ID, activity_type
+from fitbit_local.api.activity_types import activity_type
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.days import frame
 from fitbit_local.api.params import parse_date, second_of_day
@@ -67,14 +62,14 @@ def logs_on_days(ctx: RequestContext, start: date, end: date) -> list[ActivityLo
 # --- parsers -------------------------------------------------------------------------------------------------------
 
 
-def _invalid(field: str, value: str) -> FitbitError:
+def invalid_value(field: str, value: str) -> FitbitError:
     return FitbitError("validation_value", field_name=field, field=field, value=value[:40])
 
 
 def _int(field: str, low: int, high: int) -> Any:
     def parse(raw: str, scope: ParseScope) -> int:
         if not re.fullmatch(r"\d{1,10}", raw) or not low <= int(raw) <= high:
-            raise _invalid(field, raw)
+            raise invalid_value(field, raw)
         return int(raw)
 
     return parse
@@ -86,19 +81,19 @@ def _distance(raw: str, scope: ParseScope) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= 1_000_000:
-        raise _invalid("distance", raw)
+        raise invalid_value("distance", raw)
     return value
 
 
 def _activity_id(raw: str, scope: ParseScope) -> int:
     if not raw.isdigit() or activity_type(int(raw)) is None:
-        raise _invalid("activityId", raw)
+        raise invalid_value("activityId", raw)
     return int(raw)
 
 
 def _activity_name(raw: str, scope: ParseScope) -> str:
     if not raw.strip() or any(ord(c) < 32 for c in raw):
-        raise _invalid("activityName", raw.encode("unicode_escape").decode())
+        raise invalid_value("activityName", raw.encode("unicode_escape").decode())
     return raw.strip()[:200]
 
 
@@ -113,7 +108,7 @@ def _log_date(raw: str, scope: ParseScope) -> date:
 
 def _distance_unit(raw: str, scope: ParseScope) -> str:
     if raw not in DISTANCE_UNITS:
-        raise _invalid("distanceUnit", raw)
+        raise invalid_value("distanceUnit", raw)
     return raw
 
 
@@ -165,7 +160,7 @@ def create_log(ctx: RequestContext) -> dict[str, Any]:
         unit = args.get("distanceUnit")
         if unit == "Steps":
             if found is None or found.parent_id not in WALK_RUN_PARENTS:
-                raise _invalid("distanceUnit", unit)
+                raise invalid_value("distanceUnit", unit)
             steps = int(args["distance"])
             distance_km = steps * stride_km
         else:
@@ -199,7 +194,7 @@ def create_log(ctx: RequestContext) -> dict[str, Any]:
     return {"activityLog": summary_item(ctx, log, favorites(ctx))}
 
 
-def _log_id(raw: str, scope: ParseScope) -> int:
+def parse_log_id(raw: str, scope: ParseScope) -> int:
     if not re.fullmatch(r"\d{1,18}", raw):
         raise FitbitError("entity_not_found")
     return int(raw)
@@ -209,16 +204,7 @@ LOG_ID = Param(
     "activity-log-id",
     "log_id",
     "path",
-    _log_id,
-    {"type": "string", "pattern": r"^\d+$"},
-    "the id of the activity log",
-    created_by=("addActivitiesLog", "/activityLog/logId"),
-)
-TCX_LOG_ID = Param(
-    "log-id",
-    "log_id",
-    "path",
-    _log_id,
+    parse_log_id,
     {"type": "string", "pattern": r"^\d+$"},
     "the id of the activity log",
     created_by=("addActivitiesLog", "/activityLog/logId"),
@@ -249,7 +235,7 @@ def _instant(field: str) -> Any:
 
 def _sort(raw: str, scope: ParseScope) -> str:
     if raw not in ("asc", "desc"):
-        raise _invalid("sort", raw)
+        raise invalid_value("sort", raw)
     return raw
 
 
@@ -296,14 +282,14 @@ def list_logs(ctx: RequestContext) -> dict[str, Any]:
     args = ctx.args
     before, after, sort = args.get("beforeDate"), args.get("afterDate"), args["sort"]
     if before is not None and after is not None:
-        raise _invalid("afterDate", args["afterDate"])
+        raise invalid_value("afterDate", args["afterDate"])
     if before is None and after is None:  # the whole history, from its end (desc) or its start (asc)
         if sort == "desc":
             before = (ctx.today + timedelta(days=1)).isoformat() + "T00:00:00"
         else:
             after = "1900-01-01T00:00:00"
     if (sort == "desc") != (before is not None):
-        raise _invalid("sort", sort)
+        raise invalid_value("sort", sort)
     limit, offset = args["limit"], args["offset"]
     page = repository(ctx).page(
         ctx.user.id, before=before, after=after, descending=sort == "desc", limit=limit + 1, offset=offset
@@ -327,112 +313,6 @@ def list_logs(ctx: RequestContext) -> dict[str, Any]:
         "sort": sort,
     }
     return {"activities": activities, "pagination": pagination}
-
-
-# --- TCX -----------------------------------------------------------------------------------------------------------
-
-SPORTS = {90009: "Running", 90001: "Biking"}
-
-
-def get_tcx(ctx: RequestContext) -> Response:
-    """Training Center XML of a log [DOC get-activity-tcx]. No log here has GPS, so the lap holds its totals; with
-    ``includePartialTCX=true`` its track holds one heart-rate point per minute from the stored intraday series."""
-    if "activity" not in ctx.token.scopes:  # the endpoint needs activity and location [DOC]
-        raise FitbitError("insufficient_scope", access_type="access", resource_type="activity")
-    log = repository(ctx).get(ctx.user.id, ctx.args["log_id"])
-    if log is None:
-        raise FitbitError("entity_not_found")
-    found = activity_type(log.activity_id) if log.activity_id is not None else None
-    sport = SPORTS.get(found.parent_id, "Other") if found is not None else "Other"
-    start = local_instant(ctx, log)
-    stamp = start.isoformat(timespec="milliseconds")
-    track = ""
-    if ctx.args.get("includePartialTCX"):
-        arrays = frame(ctx).arrays(log.day)
-        points = []
-        minutes = log_minutes(log)
-        for m in range(minutes.start, minutes.stop):
-            beats = [int(b) for b in arrays.heart[m * 60 : m * 60 + 60] if b] if arrays is not None else []
-            moment = local_instant(ctx, log, m - minutes.start).isoformat(timespec="milliseconds")
-            bpm = (
-                f"<HeartRateBpm><Value>{round(sum(beats) / len(beats))}</Value></HeartRateBpm>"
-                if beats
-                else ""
-            )
-            points.append(f"<Trackpoint><Time>{moment}</Time>{bpm}</Trackpoint>")
-        track = "<Track>" + "".join(points) + "</Track>"
-    distance_m = (log.distance_km or 0.0) * 1000
-    body = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
-        f'<Activities><Activity Sport="{sport}"><Id>{stamp}</Id><Lap StartTime="{stamp}">'
-        f"<TotalTimeSeconds>{log.duration_ms / 1000:.1f}</TotalTimeSeconds>"
-        f"<DistanceMeters>{distance_m:.1f}</DistanceMeters><Calories>{log.calories}</Calories>"
-        f"<Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod>{track}</Lap>"
-        f'<Notes>{escape(log.activity_name)}</Notes><Creator xsi:type="Device_t" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Name>fitbit-local</Name></Creator>'
-        "</Activity></Activities></TrainingCenterDatabase>\n"
-    )
-    return Response(body, 200, media_type="application/vnd.garmin.tcx+xml")
-
-
-def _bool(raw: str, scope: ParseScope) -> bool:
-    if raw.lower() not in ("true", "false"):
-        raise _invalid("includePartialTCX", raw)
-    return raw.lower() == "true"
-
-
-# --- favorites, frequent, recent -------------------------------------------------------------------------------
-
-
-def get_favorites(ctx: RequestContext) -> list[dict[str, Any]]:
-    out = []
-    for activity_id in repository(ctx).favorites(ctx.user.id):
-        found = activity_type(activity_id)
-        if found is not None:
-            out.append(
-                {
-                    "activityId": found.id,
-                    "description": found.description,
-                    "mets": found.mets,
-                    "name": found.name,
-                }
-            )
-    return out
-
-
-def add_favorite(ctx: RequestContext) -> None:
-    repository(ctx).set_favorite(ctx.user.id, ctx.args["activity_id"], True, client_id=ctx.token.client_id)
-
-
-def delete_favorite(ctx: RequestContext) -> None:
-    repository(ctx).set_favorite(ctx.user.id, ctx.args["activity_id"], False, client_id=ctx.token.client_id)
-
-
-def _short(ctx: RequestContext, log: ActivityLog) -> dict[str, Any]:
-    found = activity_type(log.activity_id) if log.activity_id is not None else None
-    return {
-        "activityId": log.activity_id or 0,
-        "calories": log.calories,
-        "description": found.description if found is not None else "",
-        "distance": round(ctx.units.distance(log.distance_km or 0.0), 5),
-        "duration": log.duration_ms,
-        "name": log.activity_name,
-    }
-
-
-def get_recent(ctx: RequestContext) -> list[dict[str, Any]]:
-    """The newest log of each activity, newest first [DOC get-recent-activity-types]."""
-    return [_short(ctx, log) for log in repository(ctx).latest_of_each(ctx.user.id) if log.activity_id]
-
-
-def get_frequent(ctx: RequestContext) -> list[dict[str, Any]]:
-    """The user's activities by how often they were logged (ties: the most recent first)."""
-    repo = repository(ctx)
-    counts = {activity_id: (n, last) for activity_id, n, last in repo.activity_counts(ctx.user.id)}
-    latest = [log for log in repo.latest_of_each(ctx.user.id) if log.activity_id in counts]
-    latest.sort(key=lambda log: counts[log.activity_id or 0], reverse=True)
-    return [_short(ctx, log) for log in latest]
 
 
 # --- rows ------------------------------------------------------------------------------------------------------
@@ -511,25 +391,6 @@ _PAGINATION = schemas.obj(
     },
     {"beforeDate": schemas.STRING, "afterDate": schemas.STRING},
 )
-_SHORT = schemas.obj(
-    {
-        "activityId": schemas.INTEGER,
-        "calories": schemas.INTEGER,
-        "description": schemas.STRING,
-        "distance": schemas.NUMBER,
-        "duration": schemas.INTEGER,
-        "name": schemas.STRING,
-    }
-)
-_FAVORITE = schemas.obj(
-    {
-        "activityId": schemas.INTEGER,
-        "description": schemas.STRING,
-        "mets": schemas.NUMBER,
-        "name": schemas.STRING,
-    }
-)
-
 U = "/user/{user_id}/activities"
 ROWS = (
     Endpoint(
@@ -565,77 +426,5 @@ ROWS = (
         response=schemas.obj({"activities": schemas.array(_LIST_ITEM), "pagination": _PAGINATION}),
         summary="Get Activity Log List",
         query=LIST_QUERY,
-    ),
-    Endpoint(
-        "getActivitiesTCX",
-        "GET",
-        (U + "/{log_id:digits}.tcx",),
-        get_tcx,
-        scope="location",
-        response=schemas.EMPTY,
-        summary="Get Activity TCX",
-        path_params=(TCX_LOG_ID,),
-        query=(
-            Param(
-                "includePartialTCX",
-                "includePartialTCX",
-                "query",
-                _bool,
-                schemas.enum("true", "false"),
-                "heart-rate track points without GPS",
-                required=False,
-            ),
-        ),
-    ),
-    Endpoint(
-        "getFavoriteActivities",
-        "GET",
-        (U + "/favorite.json",),
-        get_favorites,
-        scope="activity",
-        response=schemas.array(_FAVORITE),
-        summary="Get Favorite Activities",
-    ),
-    Endpoint(
-        "addFavoriteActivities",
-        "POST",
-        (U + "/favorite/{activity_id}.json",),
-        add_favorite,
-        scope="activity",
-        response=schemas.EMPTY,
-        summary="Create Favorite Activity",
-        path_params=(ACTIVITY_ID,),
-        write=True,
-        status=201,
-    ),
-    Endpoint(
-        "deleteFavoriteActivities",
-        "DELETE",
-        (U + "/favorite/{activity_id}.json",),
-        delete_favorite,
-        scope="activity",
-        response=schemas.EMPTY,
-        summary="Delete Favorite Activity",
-        path_params=(ACTIVITY_ID,),
-        write=True,
-        status=204,
-    ),
-    Endpoint(
-        "getFrequentActivities",
-        "GET",
-        (U + "/frequent.json",),
-        get_frequent,
-        scope="activity",
-        response=schemas.array(_SHORT),
-        summary="Get Frequent Activities",
-    ),
-    Endpoint(
-        "getRecentActivities",
-        "GET",
-        (U + "/recent.json",),
-        get_recent,
-        scope="activity",
-        response=schemas.array(_SHORT),
-        summary="Get Recent Activity Types",
     ),
 )

@@ -6,9 +6,11 @@ from __future__ import annotations
 from fitbit_local.api import (
     activity,
     activity_logs,
+    activity_tcx,
     activity_types,
     azm,
     devices,
+    favorite_activities,
     goals,
     heart,
     lifetime,
@@ -25,6 +27,8 @@ FAMILIES = (
     # issue 12: the rest of the account
     ("activity-types", activity_types.ROWS),
     ("activity-logs", activity_logs.ROWS),
+    ("activity-tcx", activity_tcx.ROWS),
+    ("favorite-activities", favorite_activities.ROWS),
     ("activity-goals", goals.ROWS),
     ("lifetime", lifetime.ROWS),
     ("devices", devices.ROWS),
