@@ -115,7 +115,7 @@ def list_item(
         f"{log.start_time[:5]}/{_end(log)}.json",
         "duration": log.duration_ms,
         "hasActiveZoneMinutes": bool(np.count_nonzero(zones != NO_ZONE)),
-        "lastModified": iso_with_offset(start),
+        "lastModified": last_modified(log),
         "logId": log.log_id,
         "logType": log.log_type,
         "manualValuesSpecified": {
