@@ -104,7 +104,15 @@ def create_subscription(ctx: RequestContext) -> Response:
             ctx.args["subscription_id"],
         )
     except SubscriptionConflict as conflict:
-        raise FitbitError("subscription_conflict", **conflict.existing.to_fitbit()) from None
+        found = conflict.existing.to_fitbit()
+        raise FitbitError(
+            "subscription_conflict",
+            collectionType=found["collectionType"],
+            ownerId=found["ownerId"],
+            ownerType=found["ownerType"],
+            subscriberId=found["subscriberId"],
+            subscriptionId=found["subscriptionId"],
+        ) from None
     return json_response(subscription.to_fitbit(), 201 if created else 200)
 
 

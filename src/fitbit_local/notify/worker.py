@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fitbit_local.notify.fanout import fan_out
 from fitbit_local.notify.outbound import call
@@ -117,3 +119,19 @@ class NotifyWorker:
                 except Exception:  # a database hiccup must not end the worker; the next pass retries
                     log.exception("notification pass failed")
                 self._stop.wait(self._interval)
+
+
+def lifespan(services: Services) -> Callable[[object], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: a notification worker runs while the server does (unless `notify_interval` is 0)."""
+
+    @asynccontextmanager
+    async def run(app: object) -> AsyncIterator[None]:
+        interval = services.settings.notify_interval
+        worker = NotifyWorker(services, interval).start() if interval > 0 else None
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    return run
