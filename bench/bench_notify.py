@@ -4,8 +4,11 @@ A real `fitbit-local serve` (pinned to the server core, its notification worker 
 interval) delivers to a subscriber endpoint on loopback run by this process. The writes are made here, through the
 store's one write seam, one change per transaction, each on its own day so every notification names its write.
 
-- throughput: `--burst` writes as fast as they commit, then the time until the subscriber has every notification:
-  notifications/s and POSTs/s (the worker batches what it finds in one pass);
+- drain: `--burst` writes made before the server starts (a backlog, as after a restart), then the rate the server's
+  worker empties the queue: the time from starting the server process to the last arrival (startup included, the
+  worker starts with the app), and the span from the first arrival to the last;
+- live: `--burst` writes as fast as they commit while the worker runs, to the last arrival: notifications/s and
+  POSTs/s (the worker batches what it finds in one pass), beside the writer's own rate, which bounds it;
 - delay: `--paced` writes at `--rate` per second; for each, the time from its commit to its arrival (median, p99);
 - baseline, same run: this process POSTing one-notification bodies to the same subscriber, one after another
   (signing included), as fast as it can: the ratio says what share of a bare sender's rate the queue achieves.
@@ -156,18 +159,27 @@ def main() -> None:
     port = free_port()
     store_args = ["--database-url", database_url] if database_url else ["--data", data]
     base_rate = baseline(inbox, secret, 500)
+    # drain: a queue built up while no server ran (every write its own transaction and its own day)
+    backlog = [write_day(services, user.id, n)[0] for n in range(args.burst)]
+    posts_before = inbox.posts
+    spawned = time.time()
     with server(["-m", "fitbit_local", "serve", "--port", str(port), *store_args], port):
-        # throughput
-        posts_before = inbox.posts  # the baseline's
+        ready = time.time()
+        inbox.wait(backlog, timeout=600)
+        arrivals = sorted(inbox.arrived[d] for d in backlog)
+        drain_posts = inbox.posts - posts_before
+        # live: writes as fast as they commit while the worker runs
+        offset = args.burst
+        posts_before = inbox.posts
         started = time.time()
-        burst = [write_day(services, user.id, n)[0] for n in range(args.burst)]
+        burst = [write_day(services, user.id, n)[0] for n in range(offset, offset + args.burst)]
         writes_done = time.time()
         inbox.wait(burst, timeout=600)
         elapsed = max(inbox.arrived[d] for d in burst) - started
         posts = inbox.posts - posts_before
         # delay
         paced = []
-        for n in range(args.burst, args.burst + args.paced):
+        for n in range(offset + args.burst, offset + args.burst + args.paced):
             paced.append(write_day(services, user.id, n))
             time.sleep(1 / args.rate)
         inbox.wait([d for d, _ in paced], timeout=120)
@@ -175,6 +187,11 @@ def main() -> None:
     rate = len(burst) / elapsed
     result = {
         "database": "postgresql" if args.pg else "sqlite",
+        "backlog_notifications": len(backlog),
+        "backlog_server_start_s": round(ready - spawned, 2),  # process start to its first answer
+        "backlog_delivered_after_spawn_s": round(arrivals[-1] - spawned, 2),
+        "backlog_first_to_last_ms": round((arrivals[-1] - arrivals[0]) * 1000, 1),
+        "backlog_posts": drain_posts,
         "burst_notifications": len(burst),
         "writes_per_s": round(len(burst) / (writes_done - started), 1),  # the writer: an upper bound
         "notifications_per_s": round(rate, 1),

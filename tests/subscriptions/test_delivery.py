@@ -142,7 +142,7 @@ def test_a_subscriber_down_for_a_while_gets_everything_when_back(world: World, h
     for days_back in (1, 2):
         record(world.services, "body", world.user.id, TODAY - timedelta(days=days_back))
         run_once(world.services)
-    pending = world.services.store.subscriptions.deliveries(status="pending")
+    pending = world.services.store.deliveries.deliveries(status="pending")
     assert len(pending) == 3
     codes = [a["status_code"] for d in pending for a in d["attempts"]]  # type: ignore[union-attr]
     assert 503 in codes and None in codes
@@ -154,7 +154,7 @@ def test_a_subscriber_down_for_a_while_gets_everything_when_back(world: World, h
     run_once(world.services)
     got = world.subscriber.notifications()
     assert sorted(e["date"] for e in got) == sorted((TODAY - timedelta(days=d)).isoformat() for d in range(3))
-    assert world.services.store.subscriptions.pending_count() == 0
+    assert world.services.store.deliveries.pending_count() == 0
 
 
 def test_a_subscriber_failing_for_days_is_disabled_and_loses_nothing(
@@ -205,7 +205,7 @@ def test_a_server_restarted_mid_queue_loses_nothing(world: World, http: httpx.Cl
         record(world.services, "sleep", world.user.id, day)
 
     def queued() -> int:
-        pending = world.services.store.subscriptions.deliveries(status="pending")
+        pending = world.services.store.deliveries.deliveries(status="pending")
         return sum(len(d["notifications"]) for d in pending)  # type: ignore[arg-type]
 
     deadline = wall_clock() + 15
@@ -229,11 +229,10 @@ def test_a_delivery_held_by_a_dead_worker_is_sent_after_its_lease(world: World, 
     world.register()
     subscribe(world, http, "body", "b")
     record(world.services, "body", world.user.id, TODAY)
-    repo = world.services.store.subscriptions
     while fan_out(world.services):
         pass
     now = wall_clock()
-    held = repo.claim_due(now + 0.3, now, 10)  # claimed by a worker that then dies
+    held = world.services.store.deliveries.claim_due(now + 0.3, now, 10)  # claimed by a worker that then dies
     assert len(held) == 1
     assert run_once(world.services) == 0  # still leased
     threading.Event().wait(0.4)

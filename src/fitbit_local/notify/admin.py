@@ -92,8 +92,8 @@ def routes(services: Services, authorised: Callable[[Request], bool]) -> list[Ba
 
     async def deliveries(request: Request) -> Any:
         return {
-            "pending": services.store.subscriptions.pending_count(),
-            "deliveries": services.store.subscriptions.deliveries(),
+            "pending": services.store.deliveries.pending_count(),
+            "deliveries": services.store.deliveries.deliveries(),
         }
 
     async def replay_delivery(request: Request) -> Any:

@@ -56,7 +56,7 @@ def cmd_subscriptions(args: argparse.Namespace) -> None:
     services = cli._services(args)
     action = args.subscriptions_command
     if action == "deliveries":
-        listed = services.store.subscriptions.deliveries(args.app, args.status, args.limit)
+        listed = services.store.deliveries.deliveries(args.app, args.status, args.limit)
         cli._emit(args, {"deliveries": listed})
     elif action == "replay":
         result = replay(services, args.delivery_id)

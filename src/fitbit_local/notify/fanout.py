@@ -21,7 +21,8 @@ import orjson
 
 from fitbit_local.services import Services
 from fitbit_local.store.changes import Change
-from fitbit_local.store.subscriptions import ALL_COLLECTIONS, NewDelivery, Subscription
+from fitbit_local.store.deliveries import NewDelivery
+from fitbit_local.store.subscriptions import ALL_COLLECTIONS, Subscription
 
 NOTIFIED_COLLECTIONS = ("activities", "body", "foods", "sleep", "userRevokedAccess")
 MAX_ENTRIES = 100  # per POST [UNVERIFIED: Fitbit's batch bound is not documented]
@@ -51,7 +52,8 @@ def fan_out(services: Services, limit: int = CHANGES_PER_PASS) -> int:
     """Queue the notifications of the next changes; the number of changes read (0: none new, or another worker
     queued them first)."""
     repo = services.store.subscriptions
-    start = repo.cursor()
+    queue = services.store.deliveries
+    start = queue.cursor()
     changes = services.store.changes.since(start, limit)
     if not changes:
         return 0
@@ -88,4 +90,4 @@ def fan_out(services: Services, limit: int = CHANGES_PER_PASS) -> int:
         for first in range(0, len(listed), MAX_ENTRIES):
             chunk = listed[first : first + MAX_ENTRIES]
             queued.append(NewDelivery(pk, orjson.dumps(chunk).decode(), len(chunk), changed_at[pk]))
-    return len(changes) if repo.enqueue(start, changes[-1].id or start, queued) else 0
+    return len(changes) if queue.enqueue(start, changes[-1].id or start, queued) else 0

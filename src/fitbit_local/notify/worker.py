@@ -20,8 +20,8 @@ from fitbit_local.notify.fanout import fan_out
 from fitbit_local.notify.outbound import call
 from fitbit_local.notify.signing import signature, unseal_secret
 from fitbit_local.services import Services
+from fitbit_local.store.deliveries import AttemptResult, Claim
 from fitbit_local.store.sandbox import wall_clock
-from fitbit_local.store.subscriptions import AttemptResult, Claim
 
 log = logging.getLogger("fitbit_local.notify")
 
@@ -40,9 +40,7 @@ def retry_delay(attempts_before: int) -> float:
 
 def send(services: Services, claim: Claim) -> AttemptResult:
     """One signed POST of a delivery's body (a JSON array) to its subscriber."""
-    subscriber = services.store.subscriptions.subscriber_by_pk(claim.subscriber_pk)
-    client_id = subscriber.client_id if subscriber is not None else ""
-    secret = unseal_secret(services.signing_key, client_id, claim.signing_secret)
+    secret = unseal_secret(services.signing_key, claim.client_id, claim.signing_secret)
     body = claim.body.encode()
     answer = call(
         "POST",
@@ -59,7 +57,7 @@ def send(services: Services, claim: Claim) -> AttemptResult:
 
 def deliver(services: Services, claim: Claim) -> AttemptResult:
     result = send(services, claim)
-    services.store.subscriptions.finish_attempt(
+    services.store.deliveries.finish_attempt(
         claim, result, retry_delay(claim.attempts), DISABLE_AFTER_SECONDS
     )
     return result
@@ -67,11 +65,11 @@ def deliver(services: Services, claim: Claim) -> AttemptResult:
 
 def replay(services: Services, delivery_id: int) -> AttemptResult | None:
     """Send one delivery again now, whatever its state (the sandbox's "replay delivery")."""
-    claim = services.store.subscriptions.claim_for_replay(delivery_id)
+    claim = services.store.deliveries.claim_for_replay(delivery_id)
     if claim is None:
         return None
     result = send(services, claim)
-    services.store.subscriptions.finish_replay(claim, result)
+    services.store.deliveries.finish_replay(claim, result)
     return result
 
 
@@ -82,7 +80,7 @@ def run_once(services: Services, pool: ThreadPoolExecutor | None = None) -> int:
     sent = 0
     while True:
         now = wall_clock()
-        claims = services.store.subscriptions.claim_due(now + LEASE_SECONDS, now, CLAIM_BATCH)
+        claims = services.store.deliveries.claim_due(now + LEASE_SECONDS, now, CLAIM_BATCH)
         if not claims:
             return sent
         if pool is None:

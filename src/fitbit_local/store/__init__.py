@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from fitbit_local.store.apps import AppRepository
 from fitbit_local.store.changes import ChangeRepository, WriteTransaction, write
 from fitbit_local.store.db import create_db_engine, database_url_for, migrate
+from fitbit_local.store.deliveries import DeliveryQueue
 from fitbit_local.store.faults import FaultRepository
 from fitbit_local.store.grants import GrantRepository
 from fitbit_local.store.series import SeriesRepository
@@ -29,6 +30,7 @@ class Store:
         self.series = SeriesRepository(engine)
         self.changes = ChangeRepository(engine)
         self.subscriptions = SubscriptionRepository(engine)  # issue 13
+        self.deliveries = DeliveryQueue(engine)  # issue 13
 
     @property
     def sandbox(self) -> FaultRepository:
