@@ -44,6 +44,7 @@ class Subscriber:
     secret: str
     port: int = field(default_factory=free_port)
     answer: int = 204  # what a notification POST gets
+    delay: float = 0.0  # seconds before answering a notification POST
     verify_answers: tuple[int, int] | None = (
         None  # (right code, wrong code) overrides, for broken subscribers
     )
@@ -76,6 +77,7 @@ class Subscriber:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                time.sleep(owner.delay)
                 header = self.headers.get("X-Fitbit-Signature", "")
                 with owner._lock:
                     if 200 <= owner.answer < 300:

@@ -157,6 +157,22 @@ def test_a_subscriber_down_for_a_while_gets_everything_when_back(world: World, h
     assert world.services.store.deliveries.pending_count() == 0
 
 
+def test_a_subscriber_slower_than_five_seconds_is_a_failed_attempt(world: World, http: httpx.Client) -> None:
+    world.register()
+    subscribe(world, http, "body", "b")
+    world.subscriber.delay = 5.5
+    record(world.services, "body", world.user.id, TODAY)
+    run_once(world.services)
+    (delivery,) = world.services.store.deliveries.deliveries()
+    (attempt,) = delivery["attempts"]  # type: ignore[misc]
+    assert delivery["status"] == "pending" and attempt["status_code"] is None
+    assert "timed out" in attempt["error"] and 5000 <= attempt["duration_ms"] < 5500
+    world.subscriber.delay = 0
+    world.services.clock.advance(60)  # the first retry is due a minute later
+    run_once(world.services)
+    assert world.services.store.deliveries.deliveries()[0]["status"] == "delivered"
+
+
 def test_a_subscriber_failing_for_days_is_disabled_and_loses_nothing(
     world: World, http: httpx.Client
 ) -> None:
