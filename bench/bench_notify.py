@@ -117,13 +117,20 @@ def baseline(inbox: Inbox, secret: str, count: int) -> float:
 
 
 def fresh_schema(url: str) -> str:
-    """A schema of this run's own in the PostgreSQL database (left for inspection; drop bench_notify_* at will)."""
+    """A schema of this run's own in the PostgreSQL database (dropped at the end by `drop_schema`)."""
     import psycopg
 
     schema = f"bench_notify_{os.getpid()}"
     with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
         connection.execute(f"CREATE SCHEMA {schema}")
     return f"{url}?options=-csearch_path%3D{schema}"
+
+
+def drop_schema(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA bench_notify_{os.getpid()} CASCADE")
 
 
 def main() -> None:
@@ -208,6 +215,8 @@ def main() -> None:
     json.dump(result, sys.stdout, indent=1)
     sys.stdout.write("\n")
     services.store.close()
+    if args.pg:
+        drop_schema(args.pg)
 
 
 if __name__ == "__main__":
