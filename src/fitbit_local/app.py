@@ -208,6 +208,7 @@ async def unexpected_exception(request: Request, exc: Exception) -> Response:
 
 
 def create_app(services: Services) -> Starlette:
+    from fitbit_local.notify.worker import lifespan
     from fitbit_local.oauth import routes as oauth_routes
     from fitbit_local.sandbox import routes as sandbox_routes
 
@@ -223,6 +224,7 @@ def create_app(services: Services) -> Starlette:
         },
     )
     app.router = SegmentRouter(routes=routes)
+    app.router.lifespan_context = lifespan(services)  # the notification worker (issue 13)
     app.state.services = services
     return FitbitEdge(app, services)  # type: ignore[return-value]
 

@@ -38,3 +38,5 @@ class Settings:
     body_timeout: float = field(default_factory=lambda: float(_env("BODY_TIMEOUT", "10")))
     # The largest request body accepted, by its declared Content-Length or as streamed.
     max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", str(1024 * 1024))))
+    # Seconds between the notification worker's passes (issue 13: notify/worker.py); 0 = the server runs no worker.
+    notify_interval: float = field(default_factory=lambda: float(_env("NOTIFY_INTERVAL", "0.5")))

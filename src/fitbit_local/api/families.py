@@ -15,6 +15,7 @@ from fitbit_local.api import (
     heart,
     lifetime,
     social,
+    subscriptions,
     user,
 )
 from fitbit_local.api.registry import Endpoint, check_rows
@@ -33,6 +34,7 @@ FAMILIES = (
     ("lifetime", lifetime.ROWS),
     ("devices", devices.ROWS),
     ("social", social.ROWS),
+    ("subscriptions", subscriptions.ROWS),
 )
 
 

@@ -162,7 +162,11 @@ def routes(services: Services) -> list[BaseRoute]:
             {"faults": [f.to_json() for f in store.list_faults()], "errors": injectable_errors()}
         )
 
+    # Issue 13: subscribers and deliveries (notify/admin.py), under the same admin token.
+    from fitbit_local.notify import admin as notify_admin
+
     return [
         Route("/_sandbox/clock", clock, methods=["GET", "POST"]),
         Route("/_sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
+        *notify_admin.routes(services, authorised),
     ]

@@ -10,9 +10,11 @@ from sqlalchemy import Engine
 from fitbit_local.store.apps import AppRepository
 from fitbit_local.store.changes import ChangeRepository, WriteTransaction, write
 from fitbit_local.store.db import create_db_engine, database_url_for, migrate
+from fitbit_local.store.deliveries import DeliveryQueue
 from fitbit_local.store.faults import FaultRepository
 from fitbit_local.store.grants import GrantRepository
 from fitbit_local.store.series import SeriesRepository
+from fitbit_local.store.subscriptions import SubscriptionRepository
 from fitbit_local.store.users import UserRepository
 
 
@@ -27,6 +29,8 @@ class Store:
         self.grants = GrantRepository(engine)
         self.series = SeriesRepository(engine)
         self.changes = ChangeRepository(engine)
+        self.subscriptions = SubscriptionRepository(engine)  # issue 13
+        self.deliveries = DeliveryQueue(engine)  # issue 13
 
     @property
     def sandbox(self) -> FaultRepository:

@@ -283,3 +283,85 @@ profile_settings = Table(
     Column("name", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
+# --- Issue 13: subscriptions and webhooks (store/subscriptions.py, notify/) --------------------------------------
+
+# An app's subscriber endpoints (dev.fitbit.com "Subscriber" settings): one row per (app, subscriber id). The app's
+# client secret is kept sealed (AES-GCM) for signing notifications, given when the subscriber is added.
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(6), ForeignKey("apps.client_id", ondelete="CASCADE"), nullable=False),
+    Column("subscriber_id", String(50), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("verification_code", String(64), nullable=False),
+    Column("signing_secret", LargeBinary, nullable=False),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("verified_at", Float, nullable=True),  # NULL: not verified, no notifications
+    Column("verification", Text, nullable=True),  # JSON: the last verification's two GETs and their answers
+    Column(
+        "failing_since", Float, nullable=True
+    ),  # first failed delivery with no success since (sandbox clock)
+    Column("disabled_at", Float, nullable=True),  # failing for days, as Fitbit disabled subscribers
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("client_id", "subscriber_id", name="uq_subscribers_client_subscriber"),
+)
+
+# (app, subscriber, user, collection) streams with the app's subscription id; collection "" = all collections.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(6), ForeignKey("apps.client_id", ondelete="CASCADE"), nullable=False),
+    Column("subscriber_id", String(50), nullable=False),
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("collection", String(32), nullable=False),
+    Column("subscription_id", String(50), nullable=False),
+    Column("from_change_id", Integer, nullable=False),  # changes up to this id predate the subscription
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("client_id", "subscription_id", name="uq_subscriptions_client_id"),
+    UniqueConstraint("client_id", "subscriber_id", "user_id", "collection", name="uq_subscriptions_stream"),
+)
+Index("ix_subscriptions_user", subscriptions.c.user_id)
+
+# How far the notifier has read the changes table (one row, id 1).
+notify_cursor = Table(
+    "notify_cursor",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_change_id", Integer, nullable=False),
+)
+
+# The delivery queue: one signed POST (a JSON array of notifications) to one subscriber.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subscriber_pk", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("changed_at", Float, nullable=False),  # the earliest change it reports (sandbox clock)
+    Column("status", String(10), nullable=False),  # pending | delivered
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", Float, nullable=False),
+    Column("next_attempt_at", Float, nullable=False),  # sandbox clock
+    Column("claimed_until", Float, nullable=True),  # wall clock: a worker's lease on it
+    Column("claim_token", String(32), nullable=True),
+    Column("delivered_at", Float, nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+)
+Index("ix_deliveries_due", deliveries.c.status, deliveries.c.next_attempt_at)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False),
+    Column("attempted_at", Float, nullable=False),  # sandbox clock
+    Column("duration_ms", Float, nullable=False),
+    Column("status_code", Integer, nullable=True),  # NULL: no answer (refused, timed out)
+    Column("error", Text, nullable=True),
+    Column("replay", Boolean, nullable=False, default=False),
+)
+Index("ix_delivery_attempts_delivery", delivery_attempts.c.delivery_id)
