@@ -44,7 +44,7 @@ SAMPLES = {
     "resource-path": "steps",
     "start-time": WINDOW[0],
     "end-time": WINDOW[1],
-    "collection-path": "activities",
+    "collection-path": "",  # optional in Fitbit's path: empty is the all-collections form (the edge folds the "//")
     "goal-type": "weight",
 }
 
