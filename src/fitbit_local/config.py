@@ -38,3 +38,5 @@ class Settings:
     body_timeout: float = field(default_factory=lambda: float(_env("BODY_TIMEOUT", "10")))
     # The largest request body accepted, by its declared Content-Length or as streamed.
     max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", str(1024 * 1024))))
+    # How many of the most recent API and OAuth requests the request log keeps (0 = no log); the console shows them.
+    request_log_size: int = field(default_factory=lambda: int(_env("REQUEST_LOG_SIZE", "1000")))
