@@ -109,7 +109,7 @@ class Exchange:
 
     @property
     def explanation(self) -> str | None:
-        return self.response_headers.get("X-Fitbit-Local-Explanation")
+        return next((v for k, v in self.response_headers.items() if k.lower() == "x-fitbit-local-explanation"), None)
 
 
 def own_base_url(request: Request) -> str:
