@@ -10,8 +10,8 @@ for a range and for one day, whose plotted values must equal the API's. Every pa
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -32,7 +32,6 @@ ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
-DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "console.png"
 VIEWPORTS = ({"width": 1280, "height": 800}, {"width": 390, "height": 844})
 AZM_15MIN = "/1/user/-/activities/active-zone-minutes/date/today/1d/15min.json"
 PASSWORD = "browser-test-password"
@@ -71,7 +70,9 @@ def check_layout(page, name: str) -> None:
     """At both sizes: no horizontal scrolling, every form field labelled; a screenshot of each."""
     for viewport in VIEWPORTS:
         page.set_viewport_size(viewport)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {viewport}"
         unlabelled = page.evaluate(
             """[...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
@@ -186,7 +187,11 @@ def test_the_seed_case_in_the_console_and_charts_equal_to_the_api(page, server: 
     )
     assert plotted == [[d["dateTime"], d["value"]] for d in api["activities-steps"]]
     heart = httpx.get(f"{base}/1/user/-/activities/heart/date/{start}/{end}.json", headers=bearer).json()
-    resting = {d["dateTime"]: str(d["value"]["restingHeartRate"]) for d in heart["activities-heart"] if "restingHeartRate" in d["value"]}
+    resting = {
+        d["dateTime"]: str(d["value"]["restingHeartRate"])
+        for d in heart["activities-heart"]
+        if "restingHeartRate" in d["value"]
+    }
     plotted = page.locator("svg[data-chart=resting-heart-rate] rect").evaluate_all(
         "rs => Object.fromEntries(rs.map(r => [r.dataset.x, r.dataset.value]))"
     )
@@ -200,13 +205,17 @@ def test_the_seed_case_in_the_console_and_charts_equal_to_the_api(page, server: 
     check_layout(page, "day")
     page.set_viewport_size({"width": 1280, "height": 1400})
     page.screenshot(path=str(ARTIFACTS / "day-full.png"), full_page=True)
-    steps = httpx.get(f"{base}/1/user/-/activities/steps/date/{yesterday}/1d/1min.json", headers=bearer).json()
+    steps = httpx.get(
+        f"{base}/1/user/-/activities/steps/date/{yesterday}/1d/1min.json", headers=bearer
+    ).json()
     plotted = page.locator("svg[data-chart=steps-1min] rect").evaluate_all(
         "rs => Object.fromEntries(rs.map(r => [r.dataset.x, Number(r.dataset.value)]))"
     )
     expected = {p["time"][:5]: p["value"] for p in steps["activities-steps-intraday"]["dataset"]}
     assert plotted == expected and sum(expected.values()) > 0
-    heart_day = httpx.get(f"{base}/1/user/-/activities/heart/date/{yesterday}/1d/1sec.json", headers=bearer).json()
+    heart_day = httpx.get(
+        f"{base}/1/user/-/activities/heart/date/{yesterday}/1d/1sec.json", headers=bearer
+    ).json()
     points = page.locator("svg[data-chart=heart-1sec] polyline").evaluate_all(
         "ls => ls.flatMap(l => l.getAttribute('points').split(' '))"
     )
@@ -227,9 +236,11 @@ def test_the_seed_case_in_the_console_and_charts_equal_to_the_api(page, server: 
         code = next(c for c, name in stages.items() if name == stage)
         drawn_codes[first:last] = [code] * (last - first)
     assert drawn_codes[: 20 * 60] == [int(c) for c in codes[: 20 * 60]] and runs
-    DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
-    shutil.copyfile(ARTIFACTS / "day-full.png", ARTIFACTS / "readme-candidate.png")
 
-    for name, path in (("sandbox", "/console/sandbox"), ("explorer", "/console/explorer"), ("users", "/console/users")):
+    for name, path in (
+        ("sandbox", "/console/sandbox"),
+        ("explorer", "/console/explorer"),
+        ("users", "/console/users"),
+    ):
         page.goto(base + path)
         check_layout(page, name)

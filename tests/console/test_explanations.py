@@ -14,7 +14,9 @@ from fitbit_local.store.request_log import LoggedRequest, RequestLog, recent_req
 from tests.factories import bearer, issue_token, make_app, make_user
 
 AZM_15MIN = "/1/user/-/activities/active-zone-minutes/date/today/1d/15min.json"
-SEED_403 = {"error": {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}}
+SEED_403 = {
+    "error": {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}
+}
 
 
 def logged(services: Services, count: int, **filters: str) -> list[LoggedRequest]:
@@ -69,11 +71,26 @@ def test_each_pipeline_step_says_what_refused(services: Services, http: httpx.Cl
     token = issue_token(services, app.client_id, user.id, "profile")
     cases = [
         ("/1/user/-/profile.json", {}, 401, "authentication: no Authorization header"),
-        ("/1/user/-/profile.json", {"Authorization": "Basic x"}, 401, "authentication: the Authorization header"),
+        (
+            "/1/user/-/profile.json",
+            {"Authorization": "Basic x"},
+            401,
+            "authentication: the Authorization header",
+        ),
         ("/1/user/-/profile.json", bearer("nope"), 401, "authentication: the access token is unknown"),
         (f"/1/user/{other.id}/profile.json", bearer(token), 403, "user: the path names another user"),
-        ("/1/user/-/activities/heart/date/today/1d.json", bearer(token), 403, "scope: getHeartByDatePeriod needs"),
-        ("/1/user/-/activities/heart/date/2026-13-40/1d.json", bearer(issue_token(services, app.client_id, user.id)), 400, "parameters: "),
+        (
+            "/1/user/-/activities/heart/date/today/1d.json",
+            bearer(token),
+            403,
+            "scope: getHeartByDatePeriod needs",
+        ),
+        (
+            "/1/user/-/activities/heart/date/2026-13-40/1d.json",
+            bearer(issue_token(services, app.client_id, user.id)),
+            400,
+            "parameters: ",
+        ),
     ]
     for path, headers, status, start in cases:
         response = http.get(path, headers=headers)
@@ -85,7 +102,9 @@ def test_an_injected_fault_names_itself(services: Services, http: httpx.Client) 
     user = make_user(services)
     app = make_app(services, "server")
     fault = services.store.faults.add_fault("maintenance", client_id=app.client_id, count=1)
-    response = http.get("/1/user/-/profile.json", headers=bearer(issue_token(services, app.client_id, user.id)))
+    response = http.get(
+        "/1/user/-/profile.json", headers=bearer(issue_token(services, app.client_id, user.id))
+    )
     assert response.status_code == 503
     assert response.headers[EXPLANATION_HEADER].startswith(f"injected fault: sandbox fault #{fault.id}")
 

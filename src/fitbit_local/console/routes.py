@@ -60,8 +60,7 @@ def routes(services: Services) -> list[BaseRoute]:
     out: list[BaseRoute] = [Route("/", root, methods=["GET"], name="console:root")]
     out.append(Route("/console", root, methods=["GET"], name="console:bare"))
     for path, methods, handler in table:
-        out.append(
-            Route(path, console_endpoint(handler), methods=methods, name=f"console:{methods[0]}:{path}")
-        )
+        endpoint = console_endpoint(handler, sign_in=path == "/console/login")
+        out.append(Route(path, endpoint, methods=methods, name=f"console:{methods[0]}:{path}"))
     out.append(Route("/console/static/{name}", static_file, methods=["GET"], name="console:static"))
     return out

@@ -58,12 +58,14 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers=security.HEADERS)
 
 
-def console_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """The access check for every request, and the CSRF check and form for every POST."""
+def console_endpoint(handler: Handler, *, sign_in: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """The access check for every request (not for the sign-in page itself), and the CSRF check and form for every
+    POST."""
 
     async def endpoint(request: Request) -> Response:
         try:
-            security.check_access(request)
+            if not sign_in:
+                security.check_access(request)
             form: Form = {}
             if request.method == "POST":
                 raw = await request.form()  # a field sent several times (checkboxes) is joined with newlines
@@ -109,7 +111,9 @@ class Exchange:
 
     @property
     def explanation(self) -> str | None:
-        return next((v for k, v in self.response_headers.items() if k.lower() == "x-fitbit-local-explanation"), None)
+        return next(
+            (v for k, v in self.response_headers.items() if k.lower() == "x-fitbit-local-explanation"), None
+        )
 
 
 def own_base_url(request: Request) -> str:
