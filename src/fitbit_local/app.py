@@ -32,6 +32,7 @@ from fitbit_local.store.request_log import LoggedRequest, RequestLog
 log = logging.getLogger("fitbit_local")
 REQUEST_ID_HEADER = "X-Fitbit-Local-Request-Id"  # on a 500: the id its log line carries
 CLOSE = {"Connection": "close"}
+_EXPLANATION_KEY = EXPLANATION_HEADER.lower().encode()
 UNLOGGED_PREFIXES = ("/console", "/_sandbox", "/openapi.json", "/favicon.ico")
 
 
@@ -107,8 +108,9 @@ class FitbitEdge:
             await self._serve(scope, receive, send, tracking_send)
         finally:
             if self.request_log is not None and self.request_log.enabled and is_logged_path(scope["path"]):
+                # raw: the writer thread turns it into a row (log_entry), off the request's path
                 self.request_log.append(
-                    log_entry(scope, status, response_headers, began, self.services.clock.now())
+                    (scope, status, response_headers, time.perf_counter() - began, self.services.clock.now())
                 )
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, tracking_send: Send) -> None:
@@ -211,15 +213,20 @@ def _encoded_id(value: object) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= 6 and value.isalnum() else None
 
 
-def log_entry(
-    scope: Scope, status: int, headers: list[tuple[bytes, bytes]], began: float, now: float
-) -> LoggedRequest:
-    found = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in headers}
+def log_entry(raw: tuple[Scope, int, list[tuple[bytes, bytes]], float, float]) -> LoggedRequest:
+    """The log's row for a finished request, from what the edge saw of it."""
+    scope, status, headers, seconds, now = raw
+    remaining: bytes | None = None
+    explanation: str | None = None
+    for key, value in headers:  # Starlette sends header names in lower case
+        if key == b"fitbit-rate-limit-remaining":
+            remaining = value
+        elif key == _EXPLANATION_KEY:
+            explanation = value.decode("latin-1")
     client_id, user_id = scope.get(CALLER, (None, None))
     query = scope.get("query_string", b"").decode("latin-1")
     if client_id is None and scope["path"].startswith("/oauth2/authorize"):
         client_id = dict(parse_qsl(query)).get("client_id")
-    remaining = found.get("fitbit-rate-limit-remaining", "")
     return LoggedRequest(
         recorded_at=now,
         client_id=_encoded_id(client_id),
@@ -227,9 +234,9 @@ def log_entry(
         method=str(scope.get("method", ""))[:8],
         path=(scope["path"] + (f"?{query}" if query else ""))[:2000],
         status=status,
-        latency_ms=round((time.perf_counter() - began) * 1000, 3),
-        rate_remaining=int(remaining) if remaining.isdigit() else None,
-        explanation=found.get(EXPLANATION_HEADER.lower()),
+        latency_ms=round(seconds * 1000, 3),
+        rate_remaining=int(remaining) if remaining is not None and remaining.isdigit() else None,
+        explanation=explanation,
     )
 
 
@@ -284,7 +291,7 @@ def create_app(services: Services) -> Starlette:
     )
     app.router = SegmentRouter(routes=routes)
     app.state.services = services
-    request_log = RequestLog(services.store.engine, services.settings.request_log_size)
+    request_log = RequestLog(services.store.engine, services.settings.request_log_size, convert=log_entry)
     return FitbitEdge(app, services, request_log)  # type: ignore[return-value]
 
 

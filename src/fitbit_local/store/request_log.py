@@ -9,17 +9,33 @@ the cache epoch. Entries still queued when a process is killed are lost; every w
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, select
 
 from fitbit_local.store.schema import request_log
 
 DEFAULT_SIZE = 1000
+_COLUMNS = (
+    "recorded_at",
+    "client_id",
+    "user_id",
+    "method",
+    "path",
+    "status",
+    "latency_ms",
+    "rate_remaining",
+    "explanation",
+)
 FLUSH_SECONDS = 0.2
+IDLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -79,60 +95,97 @@ def status_range(status: str) -> tuple[int, int]:
     raise ValueError(f"status filter must be a code (403), a class (4xx) or 'errors', not {status!r}")
 
 
+def _as_logged(entry: Any) -> LoggedRequest:
+    if not isinstance(entry, LoggedRequest):
+        raise TypeError(f"not a LoggedRequest: {entry!r}")
+    return entry
+
+
 def clear_requests(engine: Engine) -> int:
     with engine.begin() as conn:
         return conn.execute(delete(request_log)).rowcount or 0
 
 
 class RequestLog:
-    """The writer side: a queue drained by one daemon thread into the ring."""
+    """The writer side: requests are appended raw to a bounded deque (no lock, no wake-up: a request pays for one
+    tuple and one append), and one daemon thread turns them into rows (`convert`) and writes them in batches."""
 
-    def __init__(self, engine: Engine, size: int = DEFAULT_SIZE) -> None:
+    def __init__(
+        self, engine: Engine, size: int = DEFAULT_SIZE, convert: Callable[[Any], LoggedRequest] | None = None
+    ) -> None:
         self.engine = engine
         self.size = size
-        self._pending: list[LoggedRequest] = []
+        self._convert = convert or _as_logged
+        self._pending: deque[Any] = deque(maxlen=max(size, 1))  # the writer fell behind: the newest are kept
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._running = False
 
     @property
     def enabled(self) -> bool:
         return self.size > 0
 
-    def append(self, entry: LoggedRequest) -> None:
+    def append(self, entry: Any) -> None:
         if not self.enabled:
             return
-        with self._lock:
-            self._pending.append(entry)
-            if len(self._pending) > self.size:  # the writer fell behind: keep the newest, as the ring would
-                del self._pending[: len(self._pending) - self.size]
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="request-log", daemon=True)
-                self._thread.start()
-        self._wake.set()
+        self._pending.append(entry)  # first append, then look at _running: see _run's exit
+        if not self._running:
+            with self._lock:
+                if not self._running:
+                    self._running = True
+                    threading.Thread(target=self._run, name="request-log", daemon=True).start()
 
     def flush(self) -> None:
         """Write what is queued now (the writer thread calls this; tests may too)."""
-        with self._lock:
-            batch, self._pending = self._pending, []
+        batch = []
+        while self._pending:
+            try:
+                batch.append(self._convert(self._pending.popleft()))
+            except IndexError:
+                break
         if batch:
             self._write(batch)
 
     def _run(self) -> None:
+        """Write batches while requests come; end after a second without any (the next append starts a new
+        thread), so an idle or discarded app holds no thread and no database connection."""
+        idle = 0.0
         while True:
-            self._wake.wait()
-            self._wake.clear()
-            try:
-                self.flush()
-            except Exception:  # a log must never take the server down; the next batch tries again
-                import logging
-
-                logging.getLogger("fitbit_local").exception("request log: write failed")
-            threading.Event().wait(FLUSH_SECONDS)
+            time.sleep(FLUSH_SECONDS)
+            if self._pending:
+                idle = 0.0
+                try:
+                    self.flush()
+                except Exception as exc:  # a log must never take the server down; the batch is dropped
+                    logging.getLogger("fitbit_local").warning("request log: a batch was not written: %s", exc)
+                continue
+            idle += FLUSH_SECONDS
+            if idle >= IDLE_SECONDS:
+                with self._lock:
+                    self._running = False  # first give up the flag, then look at the queue: see append
+                    if not self._pending:
+                        return
+                    self._running = True
 
     def _write(self, batch: Sequence[LoggedRequest]) -> None:
-        rows = [{k: v for k, v in asdict(e).items() if k != "id"} for e in batch]
+        # The driver's executemany with plain tuples: SQLAlchemy's per-row parameter handling cost more than the
+        # insert, and this thread shares the interpreter with the requests.
+        mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        sql = f"INSERT INTO request_log ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
+        rows = [
+            (
+                e.recorded_at,
+                e.client_id,
+                e.user_id,
+                e.method,
+                e.path,
+                e.status,
+                e.latency_ms,
+                e.rate_remaining,
+                e.explanation,
+            )
+            for e in batch
+        ]
         with self.engine.begin() as conn:
-            conn.execute(insert(request_log), rows)
+            conn.exec_driver_sql(sql, rows)
             newest = conn.execute(select(func.max(request_log.c.id))).scalar_one()
             conn.execute(delete(request_log).where(request_log.c.id <= newest - self.size))
