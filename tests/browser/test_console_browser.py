@@ -237,6 +237,21 @@ def test_the_seed_case_in_the_console_and_charts_equal_to_the_api(page, server: 
         drawn_codes[first:last] = [code] * (last - first)
     assert drawn_codes[: 20 * 60] == [int(c) for c in codes[: 20 * 60]] and runs
 
+    # The implicit flow: the token comes back in the fragment, which only the page's script reads.
+    client, _ = server.services.store.apps.create(
+        name="phone", app_type="client", redirect_uris=[f"{base}/console/callback"]
+    )
+    page.goto(f"{base}/console/apps/{client.client_id}/tutorial")
+    page.get_by_label("Implicit Grant Flow").check()
+    page.get_by_role("button", name="Build the authorization URL").click()
+    page.locator("#open-consent").click()
+    page.locator("input[name=username]").fill("ann")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url(f"{base}/console/callback#*")
+    assert page.locator("#fragment-token").inner_text().startswith("access_token=")
+    assert call(page, "/1/user/-/profile.json") == ("200", "")
+
     for name, path in (
         ("sandbox", "/console/sandbox"),
         ("explorer", "/console/explorer"),
