@@ -3,7 +3,8 @@
 authenticate (Bearer) → injected faults → resolve user (``-`` or the caller's own encoded id) → scope → write
 permission → intraday permission → rate limit → parameters (every one the row declares, parsed and validated, then
 the row's days or intraday span) → handler → orjson body, with the rate-limit headers on every response from the
-rate-limit step on.
+rate-limit step on. A refusal also names the step that refused it, in the ``X-Fitbit-Local-Explanation`` header
+(explanations.py), beside Fitbit's unchanged body.
 """
 
 from __future__ import annotations
