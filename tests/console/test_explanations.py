@@ -20,7 +20,7 @@ SEED_403 = {
 
 
 def logged(services: Services, count: int, **filters: str) -> list[LoggedRequest]:
-    """The log's rows once `count` are there (the writer thread flushes every 0.2 s)."""
+    """The log's rows once `count` are there (the writer thread flushes every 50 ms)."""
     deadline = time.monotonic() + 5
     while True:
         rows = recent_requests(services.store.engine, **filters)  # type: ignore[arg-type]
@@ -154,11 +154,14 @@ def test_console_and_admin_requests_are_not_logged_and_the_admin_api_lists_the_l
     http.get("/console/")
     http.get("/_sandbox/clock")
     http.get("/1/user/-/profile.json?probe=1")
+    # (a test database may hold rows a previous test's writer flushed late: look for this test's own)
     rows = logged(services, 1)
-    assert [r.path for r in rows] == ["/1/user/-/profile.json?probe=1"]
+    assert "/1/user/-/profile.json?probe=1" in [r.path for r in rows]
+    assert not [r.path for r in rows if r.path.startswith(("/console", "/_sandbox"))]
     listed = http.get("/_sandbox/requests", params={"status": "4xx"}).json()["requests"]
-    assert [r["path"] for r in listed] == ["/1/user/-/profile.json?probe=1"]
-    assert listed[0]["status"] == 401 and listed[0]["explanation"].startswith("authentication:")
+    probe = next(r for r in listed if r["path"] == "/1/user/-/profile.json?probe=1")
+    assert probe["status"] == 401 and probe["explanation"].startswith("authentication:")
+    assert all(400 <= r["status"] <= 499 for r in listed)
     assert http.get("/_sandbox/requests", params={"status": "20x"}).status_code == 400
     reset = http.post("/_sandbox/reset", json={})
     assert reset.status_code == 200 and reset.json()["requests_removed"] >= 1

@@ -34,7 +34,7 @@ _COLUMNS = (
     "rate_remaining",
     "explanation",
 )
-FLUSH_SECONDS = 0.2
+FLUSH_SECONDS = 0.05
 IDLE_SECONDS = 1.0
 
 
