@@ -166,3 +166,15 @@ def test_console_and_admin_requests_are_not_logged_and_the_admin_api_lists_the_l
     reset = http.post("/_sandbox/reset", json={})
     assert reset.status_code == 200 and reset.json()["requests_removed"] >= 1
     assert all(r.path != "/1/user/-/profile.json?probe=1" for r in recent_requests(services.store.engine))
+
+
+def test_a_closed_store_is_not_reopened_by_the_log(tmp_path) -> None:
+    from fitbit_local.store import Store
+
+    store = Store.open(data_dir=tmp_path)
+    log = RequestLog(store.engine, size=5)
+    store.close()
+    log.append(LoggedRequest(1.0, None, None, "GET", "/1/late", 200, 1.0, None, None))
+    log.flush()
+    assert store.engine.pool.checkedin() == 0  # no connection was opened after the close
+    assert not log._running

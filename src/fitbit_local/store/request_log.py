@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, event, func, select
 
 from fitbit_local.store.schema import request_log
 
@@ -119,13 +119,19 @@ class RequestLog:
         self._pending: deque[Any] = deque(maxlen=max(size, 1))  # the writer fell behind: the newest are kept
         self._lock = threading.Lock()
         self._running = False
+        self._closed = False  # the engine was disposed (the store closed): nothing more is written
+        event.listen(engine, "engine_disposed", self._close)
+
+    def _close(self, engine: Engine) -> None:
+        self._closed = True
+        self._pending.clear()
 
     @property
     def enabled(self) -> bool:
         return self.size > 0
 
     def append(self, entry: Any) -> None:
-        if not self.enabled:
+        if not self.enabled or self._closed:
             return
         self._pending.append(entry)  # first append, then look at _running: see _run's exit
         if not self._running:
@@ -142,7 +148,7 @@ class RequestLog:
                 batch.append(self._convert(self._pending.popleft()))
             except IndexError:
                 break
-        if batch:
+        if batch and not self._closed:  # a closed store must not be reopened by a late batch
             self._write(batch)
 
     def _run(self) -> None:
