@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -40,6 +41,16 @@ def ensure_environment(extras: str) -> None:
     stamp.write_text(fingerprint)
 
 
+def ensure_chromium() -> None:
+    """The console's browser tests drive Debian's Chromium (never a downloaded browser): install it when missing and
+    this runs as root on Debian; otherwise those tests skip, saying why."""
+    if shutil.which("chromium") or os.name == "nt" or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    if shutil.which("apt-get"):
+        print("installing chromium (Debian package) for the browser tests ...", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=False)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("demo", "test"):
         print(__doc__)
@@ -50,6 +61,7 @@ def main(argv: list[str]) -> int:
         args = ["-m", "fitbit_local", "serve", "--demo", "--data", str(ROOT / "demo-data"), *rest]
     else:
         ensure_environment("test")
+        ensure_chromium()
         args = ["-m", "pytest", *rest]
     return subprocess.call([str(PYTHON), *args], cwd=ROOT)
 

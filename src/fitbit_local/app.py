@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -22,13 +23,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fitbit_local.api.families import endpoint_rows
 from fitbit_local.api.openapi import openapi_document
 from fitbit_local.api.pipeline import make_endpoint
-from fitbit_local.edge import collapse_repeated_slashes, error_response, json_response
+from fitbit_local.edge import CALLER, collapse_repeated_slashes, error_response, json_response
 from fitbit_local.errors import FitbitError
+from fitbit_local.explanations import EXPLANATION_HEADER
 from fitbit_local.services import Services
+from fitbit_local.store.request_log import LoggedRequest, RequestLog
 
 log = logging.getLogger("fitbit_local")
 REQUEST_ID_HEADER = "X-Fitbit-Local-Request-Id"  # on a 500: the id its log line carries
 CLOSE = {"Connection": "close"}
+_EXPLANATION_KEY = EXPLANATION_HEADER.lower().encode()
+UNLOGGED_PREFIXES = ("/console", "/_sandbox", "/openapi.json", "/favicon.ico")
 
 
 async def openapi_json(request: Request) -> Response:
@@ -75,32 +80,55 @@ class SegmentRouter(Router):
 
 
 class FitbitEdge:
-    """Outermost middleware: the sandbox clock refresh, transport checks, and the 500 safety net."""
+    """Outermost middleware: the sandbox clock refresh, transport checks, the 500 safety net, and the request log
+    (every API and OAuth request, with the refusal's explanation header, store/request_log.py)."""
 
-    def __init__(self, app: ASGIApp, services: Services) -> None:
+    def __init__(self, app: ASGIApp, services: Services, request_log: RequestLog | None = None) -> None:
         self.app = app
         self.services = services
+        self.request_log = request_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
+        began = time.perf_counter()
+        response_headers: list[tuple[bytes, bytes]] = []
+        status = 500
 
         async def tracking_send(message: MutableMapping[str, Any]) -> None:
-            nonlocal started
+            nonlocal status, response_headers
             if message["type"] == "http.response.start":
-                started = True
+                status = message["status"]
+                response_headers = message.get("headers", [])
             await send(message)
 
         collapse_repeated_slashes(scope)
         try:
+            await self._serve(scope, receive, send, tracking_send)
+        finally:
+            if self.request_log is not None and self.request_log.enabled and is_logged_path(scope["path"]):
+                # raw: the writer thread turns it into a row (log_entry), off the request's path
+                self.request_log.append(
+                    (scope, status, response_headers, time.perf_counter() - began, self.services.clock.now())
+                )
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, tracking_send: Send) -> None:
+        started = False
+
+        async def marking_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await tracking_send(message)
+
+        try:
             self.services.clock.refresh()
             rejection = self._transport_error(scope)
             if rejection is not None:
-                await error_response(rejection)(scope, receive, send)
+                await error_response(rejection)(scope, receive, tracking_send)
                 return
-            await self.app(scope, self._bounded(receive), tracking_send)
+            await self.app(scope, self._bounded(receive), marking_send)
         except Exception:
             # The one place an unexpected error is logged, once, under an id the 500 response carries.
             request_id = secrets.token_hex(8)
@@ -112,7 +140,7 @@ class FitbitEdge:
             )
             if not started:
                 response = error_response(FitbitError("internal_error"), {REQUEST_ID_HEADER: request_id})
-                await response(scope, receive, send)
+                await response(scope, receive, tracking_send)
 
     def _transport_error(self, scope: Scope) -> FitbitError | None:
         settings = self.services.settings
@@ -175,6 +203,43 @@ class FitbitEdge:
         return bounded_receive
 
 
+def is_logged_path(path: str) -> bool:
+    """The API's and the OAuth server's requests; not the console, its assets or the sandbox admin API."""
+    return not path.startswith(UNLOGGED_PREFIXES) and path != "/"
+
+
+def _encoded_id(value: object) -> str | None:
+    """An id as the log stores it: a claimed client id may be anything a client sent."""
+    return value if isinstance(value, str) and 0 < len(value) <= 6 and value.isalnum() else None
+
+
+def log_entry(raw: tuple[Scope, int, list[tuple[bytes, bytes]], float, float]) -> LoggedRequest:
+    """The log's row for a finished request, from what the edge saw of it."""
+    scope, status, headers, seconds, now = raw
+    remaining: bytes | None = None
+    explanation: str | None = None
+    for key, value in headers:  # Starlette sends header names in lower case
+        if key == b"fitbit-rate-limit-remaining":
+            remaining = value
+        elif key == _EXPLANATION_KEY:
+            explanation = value.decode("latin-1")
+    client_id, user_id = scope.get(CALLER, (None, None))
+    query = scope.get("query_string", b"").decode("latin-1")
+    if client_id is None and scope["path"].startswith("/oauth2/authorize"):
+        client_id = dict(parse_qsl(query)).get("client_id")
+    return LoggedRequest(
+        recorded_at=now,
+        client_id=_encoded_id(client_id),
+        user_id=_encoded_id(user_id),
+        method=str(scope.get("method", ""))[:8],
+        path=(scope["path"] + (f"?{query}" if query else ""))[:2000],
+        status=status,
+        latency_ms=round(seconds * 1000, 3),
+        rate_remaining=int(remaining) if remaining is not None and remaining.isdigit() else None,
+        explanation=explanation,
+    )
+
+
 def _nul_in_query(query: bytes) -> FitbitError:
     """A NUL byte in a parameter is refused here, once, for every route: no value may carry one (PostgreSQL cannot
     store it, SQLite would truncate it silently) [issue 8 item 3]."""
@@ -208,11 +273,13 @@ async def unexpected_exception(request: Request, exc: Exception) -> Response:
 
 
 def create_app(services: Services) -> Starlette:
+    from fitbit_local.console import routes as console_routes
     from fitbit_local.notify.worker import lifespan
     from fitbit_local.oauth import routes as oauth_routes
     from fitbit_local.sandbox import routes as sandbox_routes
 
     routes: list[BaseRoute] = [*oauth_routes.routes(services), *sandbox_routes.routes(services)]
+    routes.extend(console_routes.routes(services))
     routes.append(Route("/openapi.json", openapi_json, methods=["GET"], name="openapi"))
     routes.extend(resource_routes(services))
     app = Starlette(
@@ -226,7 +293,8 @@ def create_app(services: Services) -> Starlette:
     app.router = SegmentRouter(routes=routes)
     app.router.lifespan_context = lifespan(services)  # the notification worker (issue 13)
     app.state.services = services
-    return FitbitEdge(app, services)  # type: ignore[return-value]
+    request_log = RequestLog(services.store.engine, services.settings.request_log_size, convert=log_entry)
+    return FitbitEdge(app, services, request_log)  # type: ignore[return-value]
 
 
 def app_from_env() -> FitbitEdge:

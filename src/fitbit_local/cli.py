@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from fitbit_local.config import Settings
+from fitbit_local.console.cli import add_console_commands
 from fitbit_local.notify.commands import add_subscription_commands
 from fitbit_local.oauth.scopes import ALL_SCOPES, parse_scope_param, unknown_scopes
 from fitbit_local.services import Services
@@ -476,6 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", type=int)
     p.set_defaults(func=cmd_faults)
     add_subscription_commands(sub, apps)  # issue 13: apps subscriber …, subscriptions …
+    add_console_commands(sub)
     return parser
 
 

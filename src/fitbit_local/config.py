@@ -40,3 +40,5 @@ class Settings:
     max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", str(1024 * 1024))))
     # Seconds between the notification worker's passes (issue 13: notify/worker.py); 0 = the server runs no worker.
     notify_interval: float = field(default_factory=lambda: float(_env("NOTIFY_INTERVAL", "0.5")))
+    # How many of the most recent API and OAuth requests the request log keeps (0 = no log); the console shows them.
+    request_log_size: int = field(default_factory=lambda: int(_env("REQUEST_LOG_SIZE", "1000")))

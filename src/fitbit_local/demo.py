@@ -120,6 +120,7 @@ def authorize_url(base_url: str, app: App) -> tuple[str, str]:
 def print_demo(demo: Demo, base_url: str, store_option: str) -> None:
     """Print credentials; `store_option` is the CLI option naming this database (``--data DIR``)."""
     lines = [
+        f"Console: {base_url}/console/  (apps, the OAuth 2.0 tutorial, users' charts, the request log, sandbox)",
         "",
         "fitbit-local demo (synthetic data)",
         "",

@@ -12,12 +12,14 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from fitbit_local.errors import Envelope, FitbitError, render_fitbit_error
+from fitbit_local.explanations import EXPLANATION_HEADER
 from fitbit_local.ratelimit import seconds_to_next_hour
 
 if TYPE_CHECKING:
     from fitbit_local.services import Services
 
 JSON_MEDIA_TYPE = "application/json;charset=utf-8"
+CALLER = "fitbit_local.caller"  # scope key: (client id, user id) of the request, for the request log
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -52,6 +54,10 @@ def raise_injected_fault(services: Services, path: str, client_id: str | None, u
     if fault is None:
         return
     error = FitbitError(fault.error_key)
+    error.headers[EXPLANATION_HEADER] = (
+        f"injected fault: sandbox fault #{fault.id} ({fault.error_key}) matched this request; "
+        f"clear it with 'fitbit-local faults clear --id {fault.id}' or DELETE /_sandbox/faults"
+    )
     if error.status == 429:
         reset = seconds_to_next_hour(services.clock.now())
         limit = str(services.rate_limiter.limit or 150)

@@ -3,7 +3,8 @@
 authenticate (Bearer) → injected faults → resolve user (``-`` or the caller's own encoded id) → scope → write
 permission → intraday permission → rate limit → parameters (every one the row declares, parsed and validated, then
 the row's days or intraday span) → handler → orjson body, with the rate-limit headers on every response from the
-rate-limit step on.
+rate-limit step on. A refusal also names the step that refused it, in the ``X-Fitbit-Local-Explanation`` header
+(explanations.py), beside Fitbit's unchanged body.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from fitbit_local.api.registry import Endpoint, ParseScope, Shape
 from fitbit_local.api.response_cache import CachedBody
 from fitbit_local.api.spans import intraday_span, series_days
 from fitbit_local.api.units import unit_system_for
-from fitbit_local.edge import JSON_MEDIA_TYPE, bearer_token, json_response, raise_injected_fault
+from fitbit_local.edge import CALLER, JSON_MEDIA_TYPE, bearer_token, json_response, raise_injected_fault
 from fitbit_local.errors import FitbitError
+from fitbit_local.explanations import EXPLANATION_HEADER, explain_pipeline, header_value
 from fitbit_local.oauth.tokens import AccessToken
 from fitbit_local.services import Services
 from fitbit_local.store.users import User
@@ -116,21 +118,30 @@ def make_endpoint(row: Endpoint, services: Services):
 
     async def run(request: Request) -> Response:
         headers: dict[str, str] = {}
+        step, token, user = "authentication", None, None  # the step running, for the refusal's explanation
         try:
             token = services.tokens.validate(bearer_token(request))
+            request.scope[CALLER] = (token.client_id, token.user_id)
+            step = "injected fault"
             raise_injected_fault(services, request.scope["path"], token.client_id, token.user_id)
             path = request.path_params
+            step = "user"
             user = resolve_user(services, path.get("user_id"), token)
+            step = "scope"
             check_scope(row, token)
+            step = "write permission"
             if row.write and token.read_only:
                 raise FitbitError("read_only_app")
+            step = "intraday"
             check_intraday(services, row, token, user)
+            step = "rate limit"
             now = services.clock.now()
             if services.rate_limiter.enabled:
                 quota = services.rate_limiter.hit(token.client_id, user.id, now)
                 headers = quota.headers()
                 if quota.exceeded:
                     raise FitbitError("too_many_requests", headers={"Retry-After": str(quota.reset)})
+            step = "parameters"
             units = unit_system_for(request.headers.get("accept-language"))
             cache_key = None
             if row.method == "GET":
@@ -164,9 +175,13 @@ def make_endpoint(row: Endpoint, services: Services):
                 ctx.days = series_days(row, args, lambda: services.store.series.first_day(user.id))
             elif row.shape is Shape.INTRADAY:
                 ctx.span = intraday_span(row, args)
+            step = "handler"
             result = await row.handler(ctx) if is_async else row.handler(ctx)
         except FitbitError as error:
             error.headers = {**headers, **error.headers}  # rendered by the app's one FitbitError handler
+            if EXPLANATION_HEADER not in error.headers:
+                why = explain_pipeline(step, error, services=services, row=row, token=token, user=user)
+                error.headers[EXPLANATION_HEADER] = header_value(why)
             raise
         if result is None:
             return Response(status_code=default_status if default_status != 200 else 204, headers=headers)

@@ -18,10 +18,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from fitbit_local.edge import bearer_token, json_response, raise_injected_fault
+from fitbit_local.edge import CALLER, bearer_token, json_response, raise_injected_fault
 from fitbit_local.errors import FitbitError, render_consent_message
+from fitbit_local.explanations import EXPLANATION_HEADER, explain_token_endpoint, header_value
 from fitbit_local.oauth import consent, introspect, session, token_endpoint
-from fitbit_local.oauth.client_auth import BASIC_CHALLENGE
+from fitbit_local.oauth.client_auth import BASIC_CHALLENGE, claimed_client_id
 from fitbit_local.oauth.consent_page import SECURITY_HEADERS, error_page
 from fitbit_local.oauth.params import OAuthParams, read_body, read_params
 from fitbit_local.services import Services
@@ -84,6 +85,10 @@ def routes(services: Services) -> list[BaseRoute]:
         async def endpoint(request: Request) -> Response:
             try:
                 params = await read_params(request)
+                request.scope[CALLER] = (
+                    claimed_client_id(request.headers.get("authorization"), params),
+                    None,
+                )
                 body = await run_in_threadpool(
                     logic, services, request.url.path, request.headers.get("authorization"), params
                 )
@@ -93,7 +98,12 @@ def routes(services: Services) -> list[BaseRoute]:
                     **(BASIC_CHALLENGE if error.status == 401 else {}),
                     **error.headers,
                 }
+                if EXPLANATION_HEADER not in error.headers:
+                    why = explain_token_endpoint(request.url.path, error)
+                    error.headers[EXPLANATION_HEADER] = header_value(why)
                 raise
+            if isinstance(body.get("user_id"), str):
+                request.scope[CALLER] = (request.scope[CALLER][0], body["user_id"])
             return json_response(body, 200, NO_STORE)
 
         return endpoint

@@ -165,8 +165,48 @@ def routes(services: Services) -> list[BaseRoute]:
     # Issue 13: subscribers and deliveries (notify/admin.py), under the same admin token.
     from fitbit_local.notify import admin as notify_admin
 
+    # --- issue 15: the request log and a whole-sandbox reset (what the console's log and sandbox pages do) -----
+    async def requests(request: Request) -> Response:
+        """``GET /_sandbox/requests?app=&user=&status=&after=&limit=``: the request log, newest first (a read: its
+        filters come in the query string)."""
+        from fitbit_local.store.request_log import recent_requests
+
+        if not authorised(request):
+            return _problem("admin token required", 401)
+        query = request.query_params
+        try:
+            limit = int(query.get("limit") or 100)
+            after = int(query.get("after") or 0)
+            if not 1 <= limit <= 1000 or after < 0:
+                raise ValueError("limit is 1 to 1000 and after a request id")
+            found = recent_requests(
+                services.store.engine,
+                client_id=query.get("app") or None,
+                user_id=query.get("user") or None,
+                status=query.get("status") or None,
+                after_id=after,
+                limit=limit,
+            )
+        except ValueError as exc:
+            return _problem(str(exc))
+        return json_response({"requests": [r.to_json() for r in found]})
+
+    async def reset(request: Request) -> Response:
+        """``POST /_sandbox/reset`` (``{}``): clock to real time, faults cleared, request log emptied."""
+        from fitbit_local.console.actions import reset_sandbox
+
+        if not authorised(request):
+            return _problem("admin token required", 401)
+        try:
+            await _json_body(request, frozenset())
+        except AdminRefusal as refusal:
+            return _problem(str(refusal), refusal.status)
+        return json_response(reset_sandbox(services))
+
     return [
         Route("/_sandbox/clock", clock, methods=["GET", "POST"]),
         Route("/_sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
         *notify_admin.routes(services, authorised),
+        Route("/_sandbox/requests", requests, methods=["GET"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
     ]

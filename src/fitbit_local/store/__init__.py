@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from fitbit_local.store.apps import AppRepository
+from fitbit_local.store.apps import AppDetailsRepository, AppRepository
 from fitbit_local.store.changes import ChangeRepository, WriteTransaction, write
 from fitbit_local.store.db import create_db_engine, database_url_for, migrate
 from fitbit_local.store.deliveries import DeliveryQueue
@@ -25,6 +25,7 @@ class Store:
         self.engine = engine
         self.users = UserRepository(engine)
         self.apps = AppRepository(engine)
+        self.app_details = AppDetailsRepository(engine)
         self.faults = FaultRepository(engine)
         self.grants = GrantRepository(engine)
         self.series = SeriesRepository(engine)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import orjson
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fitbit_local.ids import new_client_secret, new_encoded_id, token_hash
 from fitbit_local.store.changes import write
-from fitbit_local.store.schema import apps
+from fitbit_local.store.schema import app_details, apps
 
 APP_TYPES = ("server", "client", "personal")
 # Plain http is only for callbacks on the developer's own machine; everything else needs https [anchors A5].
@@ -195,3 +195,57 @@ class AppRepository:
         updated = self.get(client_id)
         assert updated is not None
         return updated
+
+
+# --- issue 15: what dev.fitbit.com's registration form asked for, and the secret re-generated ---------------------
+DETAIL_FIELDS = ("description", "website", "organization", "organization_website", "terms_url", "privacy_url")
+_URL_FIELDS = ("website", "organization_website", "terms_url", "privacy_url")
+
+
+def check_details(values: dict[str, str]) -> None:
+    for key, value in values.items():
+        if key not in DETAIL_FIELDS:
+            raise ValueError(f"unknown app field {key!r}; known: {', '.join(DETAIL_FIELDS)}")
+        if len(value) > 2000:
+            raise ValueError(f"{key} is longer than 2000 characters")
+        if key in _URL_FIELDS and value and (not value.startswith(("https://", "http://")) or " " in value):
+            raise ValueError(f"{key.replace('_', ' ')} must be an http(s) URL: {value}")
+
+
+class AppDetailsRepository:
+    """The registration form's descriptive fields (table ``app_details``), one row per app, all optional."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def get(self, client_id: str) -> dict[str, str]:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(app_details).where(app_details.c.client_id == client_id)).first()
+        return {key: (getattr(row, key) if row is not None else "") for key in DETAIL_FIELDS}
+
+    def set(self, client_id: str, **values: str) -> dict[str, str]:
+        """Change the given fields (the rest stay); the app must exist."""
+        check_details(values)
+        current = self.get(client_id)
+        merged = {**current, **values}
+        with write(self._engine) as tx:
+            exists = tx.conn.execute(select(apps.c.client_id).where(apps.c.client_id == client_id)).first()
+            if exists is None:
+                raise KeyError(client_id)
+            tx.conn.execute(delete(app_details).where(app_details.c.client_id == client_id))
+            tx.conn.execute(insert(app_details).values(client_id=client_id, **merged))
+            tx.record("apps", "updated", client_id=client_id)
+        return merged
+
+    def regenerate_secret(self, client_id: str) -> str:
+        """A new client secret (shown once, stored as a hash); the old one stops working at once. Tokens already
+        issued stay valid: they were issued to the app, not to the secret."""
+        secret = new_client_secret()
+        with write(self._engine) as tx:
+            changed = tx.conn.execute(
+                update(apps).where(apps.c.client_id == client_id).values(secret_hash=token_hash(secret))
+            ).rowcount
+            if not changed:
+                raise KeyError(client_id)
+            tx.record("apps", "updated", client_id=client_id)
+        return secret

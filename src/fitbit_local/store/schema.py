@@ -365,3 +365,32 @@ delivery_attempts = Table(
     Column("replay", Boolean, nullable=False, default=False),
 )
 Index("ix_delivery_attempts_delivery", delivery_attempts.c.delivery_id)
+# --- issue 15: the console --------------------------------------------------------------------------------------
+# What dev.fitbit.com's "Register an app" form asked for beyond what the OAuth server needs (store/apps.py).
+app_details = Table(
+    "app_details",
+    metadata,
+    Column("client_id", String(6), ForeignKey("apps.client_id", ondelete="CASCADE"), primary_key=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("website", Text, nullable=False, default=""),
+    Column("organization", String(200), nullable=False, default=""),
+    Column("organization_website", Text, nullable=False, default=""),
+    Column("terms_url", Text, nullable=False, default=""),
+    Column("privacy_url", Text, nullable=False, default=""),
+)
+
+# The most recent API and OAuth requests (a ring of FITBIT_LOCAL_REQUEST_LOG_SIZE rows; store/request_log.py).
+request_log = Table(
+    "request_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recorded_at", Float, nullable=False),  # sandbox clock
+    Column("client_id", String(6), nullable=True),
+    Column("user_id", String(6), nullable=True),
+    Column("method", String(8), nullable=False),
+    Column("path", Text, nullable=False),  # with the query string
+    Column("status", Integer, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Column("rate_remaining", Integer, nullable=True),  # Fitbit-Rate-Limit-Remaining of the response
+    Column("explanation", Text, nullable=True),  # X-Fitbit-Local-Explanation of a refusal
+)
