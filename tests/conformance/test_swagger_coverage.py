@@ -15,19 +15,21 @@ from typing import Any
 import pytest
 
 from fitbit_local.api.families import endpoint_rows
+from fitbit_local.api.registry import Endpoint
 from fitbit_local.api.swagger_map import (
     NOT_YET_SERVED,
+    PLACEHOLDER_ALIASES,
     SERVED_OUTSIDE_REGISTRY,
     Coverage,
     OfficialOperation,
     coverage,
 )
 from tests.conformance.checks import ROWS, SUMMARY, assert_success, described
-from tests.conformance.examples import END, WINDOW, classic, iso
+from tests.conformance.examples import END, WINDOW, Example, base_example, classic, created_marker, iso
 
 SWAGGER = Path(__file__).parent / "data" / "fitbit-web-api-swagger.json"
 SWAGGER_SHA256 = "20ea006b50e6db80deb95c50f86dc0195f031c9ed924895cb6aa5754ca8d2ccb"  # reference §1.1
-SERVED_FLOOR = 26  # served operations on 2026-12-01; raise it as families land, never lower it
+SERVED_FLOOR = 41  # served operations on 2026-12-01; raise it as families land, never lower it
 
 # A value for each placeholder of the official paths, so each operation can be sent as the Swagger writes it.
 SAMPLES = {
@@ -56,12 +58,25 @@ def result() -> Coverage:
     return coverage(load_swagger(), endpoint_rows())
 
 
-def concrete_path(op: OfficialOperation) -> str:
-    """The operation's path with every placeholder filled in (``{date}.json`` segments included)."""
+def concrete_path(op: OfficialOperation, row: Endpoint | None = None, world: Any = None) -> str:
+    """The operation's path with every placeholder filled in (``{date}.json`` segments included). For an operation
+    a row serves: a resource the row serves, and an entity the row's parameter says a write creates, made first."""
     out = op.path
+    params = {p.name: p for p in row.path_params} if row is not None else {}
     for name in _placeholders(op.path):
-        out = out.replace("{" + name + "}", SAMPLES.get(name, "1"))
+        value = SAMPLES.get(name, "1")
+        param = params.get(name) or params.get(PLACEHOLDER_ALIASES.get(name, name))
+        if row is not None and name == "resource-path" and row.resources:
+            value = next(iter(row.resources))
+        elif param is not None and param.created_by is not None and world is not None:
+            value = created_id(world, param.created_by)
+        out = out.replace("{" + name + "}", value)
     return out
+
+
+def created_id(world: Any, creator: tuple[str, str]) -> str:
+    made = world.with_created(Example(ROWS[creator[0]], "{id}", "1", {"id": created_marker(creator)}, {}))
+    return str(made.values["id"])
 
 
 def _placeholders(path: str) -> list[str]:
@@ -102,10 +117,16 @@ def _operations(kind: str) -> list[Any]:
     ]
 
 
-def send(sqlite_worlds, op: OfficialOperation):  # type: ignore[no-untyped-def]
-    world = sqlite_worlds[True]  # the world that may be written to: POSTs go out as the Swagger writes them
+def send(sqlite_worlds, op: OfficialOperation, row: Endpoint | None = None):  # type: ignore[no-untyped-def]
+    """The world that may be written to: POSTs go out as the Swagger writes them, their parameters (the row's
+    valid values) in the query string [reference §1.3 defect 7]."""
+    world = sqlite_worlds[True]
+    query = dict(base_example(row).form) if row is not None else {}
     return world.client.request(
-        op.method, concrete_path(op), headers={"Authorization": f"Bearer {world.tokens['owner']}"}
+        op.method,
+        concrete_path(op, row, world),
+        params=query,
+        headers={"Authorization": f"Bearer {world.tokens['owner']}"},
     )
 
 
@@ -114,7 +135,8 @@ def test_served_operation_answers_as_the_swagger_writes_it(
     sqlite_worlds, result: Coverage, op: OfficialOperation
 ) -> None:
     """The official path with sample values (the user as ``-``) is answered by its row with a valid success."""
-    assert_success(send(sqlite_worlds, op), ROWS[result.by_row[op.operation_id]])
+    row = ROWS[result.by_row[op.operation_id]]
+    assert_success(send(sqlite_worlds, op, row), row)
 
 
 @pytest.mark.parametrize("op", _operations("outside"))

@@ -61,23 +61,6 @@ NOT_YET_SERVED = frozenset(
         "addFavoriteActivities",
         "getActivitiesGoals",
         "addUpdateActivitiesGoals",
-        # Body
-        "getBodyFatByDate",
-        "getBodyFatByDatePeriod",
-        "getBodyFatByDateRange",
-        "addBodyFatLog",
-        "deleteBodyFatLog",
-        "getBodyGoals",
-        "UpdateBodyFatGoal",
-        "updateWeightGoal",
-        "getWeightByDate",
-        "getWeightByDatePeriod",
-        "getWeightByDateRange",
-        "addWeightLog",
-        "deleteWeightLog",
-        # Body Time Series
-        "getBodyResourceByDatePeriod",
-        "getBodyResourceByDateRange",
         # Breathing Rate (+ Intraday)
         "getBreathingRateSummaryByDate",
         "getBreathingRateSummaryByInterval",

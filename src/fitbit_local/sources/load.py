@@ -18,6 +18,7 @@ from typing import Any
 
 from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.sources.synthetic import Person, generate
+from fitbit_local.sources.synthetic.logged import store_synthetic_logs
 from fitbit_local.store import Store
 from fitbit_local.store.users import User, password_matches
 
@@ -72,6 +73,7 @@ def store_synthetic_days(
             batch = []
     if batch:
         stored += store.series.put_days(user.id, batch, source="synthetic")  # type: ignore[arg-type]
+    store_synthetic_logs(store, user, first, end, seed)  # weigh-ins, food and water (issue 11)
     return stored
 
 
