@@ -128,7 +128,12 @@ class BodyRepository:
 
     # --- writes ---------------------------------------------------------------------------------------------
     def add_logs(
-        self, user_id: str, logs: Iterable[BodyLog], *, client_id: str | None = None, sync_profile: bool = True
+        self,
+        user_id: str,
+        logs: Iterable[BodyLog],
+        *,
+        client_id: str | None = None,
+        sync_profile: bool = True,
     ) -> None:
         """Store logs in one transaction; a log at the same second as an existing one of its kind replaces it.
         `sync_profile`: the newest weight becomes the profile's (synthetic history, which drifts around the profile's
