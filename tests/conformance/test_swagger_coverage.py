@@ -25,11 +25,20 @@ from fitbit_local.api.swagger_map import (
     coverage,
 )
 from tests.conformance.checks import ROWS, SUMMARY, assert_success, described
-from tests.conformance.examples import END, WINDOW, Example, base_example, classic, created_marker, iso
+from tests.conformance.examples import (
+    END,
+    WINDOW,
+    Example,
+    base_example,
+    classic,
+    created_marker,
+    iso,
+    param_value,
+)
 
 SWAGGER = Path(__file__).parent / "data" / "fitbit-web-api-swagger.json"
 SWAGGER_SHA256 = "20ea006b50e6db80deb95c50f86dc0195f031c9ed924895cb6aa5754ca8d2ccb"  # reference §1.1
-SERVED_FLOOR = 41  # served operations on 2026-12-01; raise it as families land, never lower it
+SERVED_FLOOR = 66  # served operations on 2026-12-01; raise it as families land, never lower it
 
 # A value for each placeholder of the official paths, so each operation can be sent as the Swagger writes it.
 SAMPLES = {
@@ -70,6 +79,8 @@ def concrete_path(op: OfficialOperation, row: Endpoint | None = None, world: Any
             value = next(iter(row.resources))
         elif param is not None and param.created_by is not None and world is not None:
             value = created_id(world, param.created_by)
+        elif param is not None and name not in SAMPLES:
+            value = param_value(param)  # the row's own valid value (its schema's examples)
         out = out.replace("{" + name + "}", value)
     return out
 
@@ -121,7 +132,7 @@ def send(sqlite_worlds, op: OfficialOperation, row: Endpoint | None = None):  # 
     """The world that may be written to: POSTs go out as the Swagger writes them, their parameters (the row's
     valid values) in the query string [reference §1.3 defect 7]."""
     world = sqlite_worlds[True]
-    query = dict(base_example(row).form) if row is not None else {}
+    query = {**base_example(row).query, **base_example(row).form} if row is not None else {}
     return world.client.request(
         op.method,
         concrete_path(op, row, world),

@@ -48,7 +48,7 @@ def body_store(ctx: RequestContext) -> BodyRepository:
 # --- parameters -----------------------------------------------------------------------------------------------
 
 
-def _invalid(field: str, value: str) -> FitbitError:
+def invalid(field: str, value: str) -> FitbitError:
     return FitbitError("validation_value", field_name=field, field=field, value=value[:40])
 
 
@@ -59,9 +59,9 @@ def positive_number(field: str, upper: float = math.inf) -> Callable[[str, Parse
         try:
             number = float(raw)
         except ValueError:
-            raise _invalid(field, raw) from None
+            raise invalid(field, raw) from None
         if not math.isfinite(number) or not 0 < number < upper:
-            raise _invalid(field, raw)
+            raise invalid(field, raw)
         return number
 
     return parse
@@ -87,7 +87,7 @@ def _log_id(field: str) -> Callable[[str, ParseScope], int]:
 
 def _goal_type(raw: str, scope: ParseScope) -> str:
     if raw not in ("weight", "fat"):
-        raise _invalid("goal-type", raw)
+        raise invalid("goal-type", raw)
     return raw
 
 
@@ -168,7 +168,7 @@ def _kg(ctx: RequestContext, value: float, field: str) -> float:
     """A weight of the request, in kilograms; a weight no scale shows is refused."""
     kg = ctx.units.weight_to_kg(value)
     if not WEIGHT_KG_RANGE[0] <= kg <= WEIGHT_KG_RANGE[1]:
-        raise _invalid(field, f"{value:g}")
+        raise invalid(field, f"{value:g}")
     return kg
 
 

@@ -3,7 +3,7 @@ is one more entry here (and its rows, handler and data)."""
 
 from __future__ import annotations
 
-from fitbit_local.api import activity, azm, body, heart, user
+from fitbit_local.api import activity, azm, body, foods, heart, nutrition, user
 from fitbit_local.api.registry import Endpoint, check_rows
 
 FAMILIES = (
@@ -12,6 +12,8 @@ FAMILIES = (
     ("active-zone-minutes", azm.ROWS),
     ("activity", activity.ROWS),
     ("body", body.ROWS),
+    ("foods", foods.ROWS),
+    ("nutrition", nutrition.ROWS),
 )
 
 
