@@ -119,12 +119,12 @@ class NutritionRepository:
         return _food_log(row) if row is not None else None
 
     def logged_foods(self, user_id: str) -> list[FoodLog]:
-        """The user's logs of foods with an id, newest first (recent and frequent foods)."""
+        """The user's logs of foods with an id, the latest logged first (recent and frequent foods)."""
         with self._engine.connect() as conn:
             rows = conn.execute(
                 select(food_logs)
                 .where(food_logs.c.user_id == user_id, food_logs.c.food_id.is_not(None))
-                .order_by(food_logs.c.day.desc(), food_logs.c.logged_at.desc(), food_logs.c.id.desc())
+                .order_by(food_logs.c.logged_at.desc(), food_logs.c.id.desc())
                 .limit(2000)
             ).all()
         return [_food_log(r) for r in rows]
