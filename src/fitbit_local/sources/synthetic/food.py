@@ -9,7 +9,7 @@ regenerates identically.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cache
 
 import numpy as np
@@ -50,7 +50,7 @@ def _amount(calories: float, per_unit: float, most: float) -> float:
 
 
 def _moment(day: date, hour: float) -> float:
-    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
     return start + hour * 3600
 
 
