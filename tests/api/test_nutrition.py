@@ -357,3 +357,44 @@ def test_fitbit_web_api_logs_reads_and_deletes_food_and_water(live_world: World)
             assert orjson.loads(await raw.read())["water"] == []
 
     asyncio.run(run())
+
+
+def test_meals_crud_with_a_json_body_and_with_form_fields(fresh_world: World) -> None:
+    w = fresh_world
+    body = {
+        "name": "Usual breakfast",
+        "description": "weekdays",
+        "mealFoods": [{"foodId": APPLE, "amount": 2, "unitId": 204}],
+    }
+    response = w.http.post("/1/user/-/meals.json", json=body, headers=bearer(w.token))
+    assert response.status_code == 201, response.text
+    meal = response.json()["meal"]
+    assert meal["name"] == "Usual breakfast" and meal["mealFoods"][0]["calories"] == 190
+    assert w.ok(f"/1/user/-/meals/{meal['id']}.json") == {"meal": meal}
+    form = post(
+        w,
+        "/1/user/-/meals.json",
+        {"name": "Snack", "mealFoods": '[{"foodId": 80002, "amount": 1, "unitId": 204}]'},
+    )
+    assert [m["id"] for m in w.ok("/1/user/-/meals.json")["meals"]] == [meal["id"], form["meal"]["id"]]
+    updated = post(
+        w,
+        f"/1/user/-/meals/{meal['id']}.json",
+        {"name": "Big breakfast", "mealFoods": f'[{{"foodId": {APPLE}, "amount": 3, "unitId": 204}}]'},
+        status=200,
+    )["meal"]
+    assert updated["name"] == "Big breakfast" and updated["mealFoods"][0]["amount"] == 3
+    bad = post(
+        w,
+        "/1/user/-/meals.json",
+        {"name": "x", "mealFoods": '[{"foodId": 80001, "amount": 1, "unitId": 43}]'},
+        status=400,
+    )
+    assert bad["errors"][0]["fieldName"] == "mealFoods"
+    other = make_user(w.services, name="dave")
+    app = make_app(w.services, "server", name="other app")
+    token = issue_token(w.services, app.client_id, other.id)
+    assert w.http.get(f"/1/user/-/meals/{meal['id']}.json", headers=bearer(token)).status_code == 404
+    delete(w, f"/1/user/-/meals/{meal['id']}.json")
+    assert w.get(f"/1/user/-/meals/{meal['id']}.json").status_code == 404
+    assert [m["id"] for m in w.ok("/1/user/-/meals.json")["meals"]] == [form["meal"]["id"]]

@@ -3,7 +3,7 @@ is one more entry here (and its rows, handler and data)."""
 
 from __future__ import annotations
 
-from fitbit_local.api import activity, azm, body, foods, heart, nutrition, user
+from fitbit_local.api import activity, azm, body, foods, heart, meals, nutrition, user
 from fitbit_local.api.registry import Endpoint, check_rows
 
 FAMILIES = (
@@ -14,6 +14,7 @@ FAMILIES = (
     ("body", body.ROWS),
     ("foods", foods.ROWS),
     ("nutrition", nutrition.ROWS),
+    ("meals", meals.ROWS),
 )
 
 

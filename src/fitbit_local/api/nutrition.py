@@ -27,7 +27,6 @@ from fitbit_local.api.foods import (
 from fitbit_local.api.params import DATE, RESOURCE
 from fitbit_local.api.registry import PERIODS, Endpoint, Param, ParseScope
 from fitbit_local.api.series_rows import time_series_rows
-from fitbit_local.api.spans import register_convertor
 from fitbit_local.api.units import LIQUID_UNITS_ML
 from fitbit_local.errors import FitbitError
 from fitbit_local.physiology.energy import bmr_mifflin_st_jeor
@@ -55,7 +54,6 @@ ACTIVITY_FACTOR = 1.4  # maintenance calories = BMR x this (a lightly active day
 DEFAULT_WATER_GOAL_ML = 64 * 29.5735295625  # 64 fl oz
 SERIES_PERIODS = tuple(p for p in PERIODS if p != "max")  # [reference §1.3 defect 8]
 SERIES_MAX_DAYS = 1095
-register_convertor("logid", "[0-9]+")
 
 
 # --- parameters -------------------------------------------------------------------------------------------------

@@ -88,11 +88,6 @@ NOT_YET_SERVED = frozenset(
         # Irregular Rhythm Notifications
         "getIrnAlertsList",
         "getIrnProfile",
-        # Nutrition
-        "getMeals",
-        "addMeal",
-        "updateMeal",
-        "deleteMeal",
         # Sleep
         "deleteSleep",
         "getSleepByDate",

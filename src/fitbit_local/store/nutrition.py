@@ -15,7 +15,14 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from fitbit_local.store.changes import write
-from fitbit_local.store.schema import custom_foods, favorite_foods, food_logs, nutrition_goals, water_logs
+from fitbit_local.store.schema import (
+    custom_foods,
+    favorite_foods,
+    food_logs,
+    meals,
+    nutrition_goals,
+    water_logs,
+)
 
 NUTRIENTS = ("calories", "carbs", "fat", "fiber", "protein", "sodium")
 CUSTOM_FOOD_ID_START = 1_000_000  # custom foods' ids continue above every shipped food's
@@ -346,6 +353,52 @@ class NutritionRepository:
         with write(self._engine) as tx:
             _upsert(tx.conn, nutrition_goals, ["user_id"], {"user_id": user_id, **changes})
             tx.record("foods", "updated", user_id=user_id, day=day, client_id=client_id)
+
+    # --- meals ------------------------------------------------------------------------------------------------
+    def meals(self, user_id: str, meal_id: int | None = None) -> list[Meal]:
+        query = select(meals).where(meals.c.user_id == user_id).order_by(meals.c.id)
+        if meal_id is not None:
+            query = query.where(meals.c.id == meal_id)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [Meal(int(r.id), r.name, r.description, orjson.loads(r.foods)) for r in rows]
+
+    def save_meal(self, user_id: str, meal: Meal, *, day: date, client_id: str | None = None) -> int | None:
+        """Insert `meal` (id 0) or replace the user's meal of its id; None when the user has no such meal."""
+        values = {
+            "name": meal.name,
+            "description": meal.description,
+            "foods": orjson.dumps(meal.foods).decode(),
+        }
+        with write(self._engine) as tx:
+            if meal.meal_id == 0:
+                result = tx.conn.execute(insert(meals).values(user_id=user_id, **values))
+                meal_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+                kind = "created"
+            else:
+                meal_id = meal.meal_id
+                key = (meals.c.user_id == user_id) & (meals.c.id == meal_id)
+                if tx.conn.execute(update(meals).where(key).values(**values)).rowcount == 0:
+                    return None
+                kind = "updated"
+            tx.record("foods", kind, user_id=user_id, day=day, client_id=client_id)
+        return meal_id
+
+    def delete_meal(self, user_id: str, meal_id: int, *, day: date, client_id: str | None = None) -> bool:
+        with write(self._engine) as tx:
+            key = (meals.c.user_id == user_id) & (meals.c.id == meal_id)
+            if tx.conn.execute(delete(meals).where(key)).rowcount == 0:
+                return False
+            tx.record("foods", "deleted", user_id=user_id, day=day, client_id=client_id)
+        return True
+
+
+@dataclass(frozen=True)
+class Meal:
+    meal_id: int  # 0: not stored yet
+    name: str
+    description: str
+    foods: list[dict[str, Any]]  # [{"foodId", "amount", "unitId"}]
 
 
 def _by_day(logs: list[FoodLog]) -> dict[str, list[FoodLog]]:

@@ -292,3 +292,15 @@ nutrition_goals = Table(
     Column("water_ml", Float, nullable=True),
     Column("water_start_date", String(10), nullable=True),
 )
+
+# Meals: a named set of foods with amounts a user logs together.
+meals = Table(
+    "meals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", String(500), nullable=False),
+    Column("foods", Text, nullable=False),  # JSON [{foodId, amount, unitId}]
+)
+Index("ix_meals_user", meals.c.user_id)

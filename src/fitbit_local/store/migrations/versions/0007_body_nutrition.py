@@ -1,5 +1,5 @@
 """body and nutrition: weight and fat logs, body goals, food and water logs, custom and favorite foods, food and
-water goals (issue 11)
+water goals, meals (issue 11)
 
 Revision ID: 0007
 Revises: 0005
@@ -97,9 +97,22 @@ def upgrade() -> None:
         _user_fk(),
         sa.PrimaryKeyConstraint("user_id"),
     )
+    op.create_table(
+        "meals",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("user_id", sa.String(length=6), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=False),
+        sa.Column("foods", sa.Text(), nullable=False),
+        _user_fk(),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_meals_user", "meals", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_meals_user", table_name="meals")
+    op.drop_table("meals")
     for table in ("nutrition_goals", "favorite_foods", "custom_foods"):
         op.drop_table(table)
     op.drop_index("ix_water_logs_user_day", table_name="water_logs")
