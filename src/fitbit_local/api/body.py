@@ -32,7 +32,6 @@ FAT_LOG_MAX_DAYS = 30  # [DOC get-body-fat-timeseries-by-date-range]
 BODY_SERIES_MAX_DAYS = 1095  # [3P; docs/decisions.md]
 DEFAULT_LOG_TIME = "23:59:59"  # a log without a time [DOC create-weight-log]
 WEIGHT_KG_RANGE = (1.0, 1000.0)
-WEIGHT_THRESHOLD = 0.05  # [DOC example of Get Body Goals]
 U = "/user/{user_id}/body"
 
 
@@ -67,7 +66,7 @@ def positive_number(field: str, upper: float = math.inf) -> Callable[[str, Parse
     return parse
 
 
-def _log_date(raw: str, scope: ParseScope) -> date:
+def log_date(raw: str, scope: ParseScope) -> date:
     return parse_date(raw, today=scope.today)
 
 
@@ -85,14 +84,8 @@ def _log_id(field: str) -> Callable[[str, ParseScope], int]:
     return parse
 
 
-def _goal_type(raw: str, scope: ParseScope) -> str:
-    if raw not in ("weight", "fat"):
-        raise invalid("goal-type", raw)
-    return raw
-
-
-_NUMBER = r"^\d+(\.\d+)?$"
-LOG_DATE = Param("date", "date", "form", _log_date, {"type": "string", "format": "date"}, "the log's date")
+NUMBER_PATTERN = r"^\d+(\.\d+)?$"
+LOG_DATE = Param("date", "date", "form", log_date, {"type": "string", "format": "date"}, "the log's date")
 LOG_TIME = Param(
     "time",
     "time",
@@ -107,7 +100,7 @@ WEIGHT = Param(
     "weight",
     "form",
     positive_number("weight"),
-    {"type": "string", "pattern": _NUMBER, "examples": ["72.5"]},
+    {"type": "string", "pattern": NUMBER_PATTERN, "examples": ["72.5"]},
     "X.XX in the Accept-Language unit (kg, lb or stone)",
 )
 FAT = Param(
@@ -115,7 +108,7 @@ FAT = Param(
     "fat",
     "form",
     positive_number("fat", 100),
-    {"type": "string", "pattern": _NUMBER, "examples": ["22.5"]},
+    {"type": "string", "pattern": NUMBER_PATTERN, "examples": ["22.5"]},
     "body fat in percent, X.XX",
 )
 WEIGHT_LOG_ID = Param(
@@ -134,37 +127,12 @@ FAT_LOG_ID = Param(
     {"type": "string", "pattern": r"^\d+$"},
     created_by=("addBodyFatLog", "/fatLog/logId"),
 )
-GOAL_TYPE = Param("goal-type", "goal_type", "path", _goal_type, schemas.enum("weight", "fat"))
-START_DATE_FORM = Param("startDate", "startDate", "form", _log_date, {"type": "string", "format": "date"})
-START_WEIGHT = Param(
-    "startWeight",
-    "startWeight",
-    "form",
-    positive_number("startWeight"),
-    {"type": "string", "pattern": _NUMBER, "examples": ["80"]},
-)
-GOAL_WEIGHT = Param(
-    "weight",
-    "weight",
-    "form",
-    positive_number("weight"),
-    {"type": "string", "pattern": _NUMBER, "examples": ["75"]},
-    required=False,
-)
-FAT_OPTIONAL = Param(
-    "fat",
-    "fat",
-    "form",
-    positive_number("fat", 100),
-    {"type": "string", "pattern": _NUMBER, "examples": ["22.5"]},
-    required=False,
-)
 
 
 # --- rendering --------------------------------------------------------------------------------------------------
 
 
-def _kg(ctx: RequestContext, value: float, field: str) -> float:
+def kg_of(ctx: RequestContext, value: float, field: str) -> float:
     """A weight of the request, in kilograms; a weight no scale shows is refused."""
     kg = ctx.units.weight_to_kg(value)
     if not WEIGHT_KG_RANGE[0] <= kg <= WEIGHT_KG_RANGE[1]:
@@ -223,7 +191,7 @@ def get_fat_logs(ctx: RequestContext) -> dict[str, Any]:
     return {"fat": [fat_entry(log) for log in body_store(ctx).logs(ctx.user.id, "fat", start, end)]}
 
 
-def _new_log(ctx: RequestContext, kind: str, value: float) -> BodyLog:
+def new_log(ctx: RequestContext, kind: str, value: float) -> BodyLog:
     day: date = ctx.args["date"]
     time: str = ctx.args.get("time", DEFAULT_LOG_TIME)
     bmi = bmi_of(value, ctx.user.height_cm) if kind == "weight" else None
@@ -231,13 +199,13 @@ def _new_log(ctx: RequestContext, kind: str, value: float) -> BodyLog:
 
 
 def add_weight_log(ctx: RequestContext) -> dict[str, Any]:
-    log = _new_log(ctx, "weight", _kg(ctx, ctx.args["weight"], "weight"))
+    log = new_log(ctx, "weight", kg_of(ctx, ctx.args["weight"], "weight"))
     body_store(ctx).add_logs(ctx.user.id, [log], client_id=ctx.token.client_id)
     return {"weightLog": weight_entry(ctx, log, None)}
 
 
 def add_fat_log(ctx: RequestContext) -> dict[str, Any]:
-    log = _new_log(ctx, "fat", ctx.args["fat"])
+    log = new_log(ctx, "fat", ctx.args["fat"])
     body_store(ctx).add_logs(ctx.user.id, [log], client_id=ctx.token.client_id)
     return {"fatLog": fat_entry(log)}
 
@@ -296,77 +264,6 @@ def body_time_series(ctx: RequestContext) -> dict[str, Any]:
     }
 
 
-# --- goals ----------------------------------------------------------------------------------------------------------
-
-
-def weight_goal(ctx: RequestContext) -> dict[str, Any]:
-    """Without a goal set: the profile's weight as both start and goal, from the day the user joined."""
-    goals = body_store(ctx).goals(ctx.user.id)
-    start = goals.start_weight_kg if goals.start_weight_kg is not None else ctx.user.weight_kg
-    target = goals.weight_kg if goals.weight_kg is not None else start
-    goal_type = "LOSE" if target < start else "GAIN" if target > start else "MAINTAIN"
-    return {
-        "goalType": goal_type,
-        "startDate": goals.start_date or ctx.user.member_since,
-        "startWeight": weight_number(ctx, start),
-        "weight": weight_number(ctx, target),
-        "weightThreshold": WEIGHT_THRESHOLD,
-    }
-
-
-def fat_goal(ctx: RequestContext) -> dict[str, Any]:
-    fat = body_store(ctx).goals(ctx.user.id).fat
-    return {"fat": json_number(fat or 0, 2)}
-
-
-def get_body_goals(ctx: RequestContext) -> dict[str, Any]:
-    return {"goal": weight_goal(ctx) if ctx.args["goal_type"] == "weight" else fat_goal(ctx)}
-
-
-def update_weight_goal(ctx: RequestContext) -> dict[str, Any]:
-    changes: dict[str, object] = {
-        "start_date": ctx.args["startDate"].isoformat(),
-        "start_weight_kg": _kg(ctx, ctx.args["startWeight"], "startWeight"),
-    }
-    if "weight" in ctx.args:
-        changes["weight_kg"] = _kg(ctx, ctx.args["weight"], "weight")
-    body_store(ctx).set_goals(ctx.user.id, changes, day=ctx.today, client_id=ctx.token.client_id)
-    return {"goal": weight_goal(ctx)}
-
-
-def update_fat_goal(ctx: RequestContext) -> dict[str, Any]:
-    body_store(ctx).set_goals(
-        ctx.user.id, {"fat": ctx.args["fat"]}, day=ctx.today, client_id=ctx.token.client_id
-    )
-    return {"goal": fat_goal(ctx)}
-
-
-# --- legacy body measurements [peer-clients: python-fitbit `body()`, Fitbit.NET] ------------------------------------
-
-
-def _measurements(ctx: RequestContext, day: date) -> dict[str, Any]:
-    values = daily_values(ctx, [day])
-    return {
-        "bmi": json_number(values["bmi"][0], 2),
-        "fat": json_number(values["fat"][0], 2),
-        "weight": weight_number(ctx, values["weight"][0]),
-    }
-
-
-def get_body_measurements(ctx: RequestContext) -> dict[str, Any]:
-    """``GET /body/date/{date}.json``: the day's weight, BMI and fat, and the weight goal."""
-    return {"body": _measurements(ctx, ctx.day), "goals": {"weight": weight_goal(ctx)["weight"]}}
-
-
-def log_body_measurements(ctx: RequestContext) -> dict[str, Any]:
-    """``POST /body.json`` (weight, fat, date): a weight log, and a fat log at the same moment when fat is given."""
-    logs = [_new_log(ctx, "weight", _kg(ctx, ctx.args["weight"], "weight"))]
-    if "fat" in ctx.args:
-        logs.append(_new_log(ctx, "fat", ctx.args["fat"]))
-    body_store(ctx).add_logs(ctx.user.id, logs, client_id=ctx.token.client_id)
-    return {"body": _measurements(ctx, ctx.args["date"])}
-
-
 # --- rows ---------------------------------------------------------------------------------------------------------
 
 _SOURCE = schemas.STRING
@@ -392,17 +289,6 @@ _FAT_ENTRY = schemas.obj(
 )
 WEIGHT_LOGS_SCHEMA = schemas.obj({"weight": schemas.array(_WEIGHT_ENTRY)})
 FAT_LOGS_SCHEMA = schemas.obj({"fat": schemas.array(_FAT_ENTRY)})
-_WEIGHT_GOAL = schemas.obj(
-    {
-        "goalType": schemas.enum("LOSE", "GAIN", "MAINTAIN"),
-        "startDate": schemas.DATE,
-        "startWeight": schemas.NUMBER,
-        "weight": schemas.NUMBER,
-        "weightThreshold": schemas.NUMBER,
-    }
-)
-_FAT_GOAL = schemas.obj({"fat": schemas.NUMBER})
-_MEASUREMENTS = schemas.obj({"bmi": schemas.NUMBER, "fat": schemas.NUMBER, "weight": schemas.NUMBER})
 BODY_RESOURCES = {"bmi": "bmi", "fat": "fat", "weight": "weight"}
 
 
@@ -489,38 +375,6 @@ ROWS: tuple[Endpoint, ...] = (
         write=True,
         status=204,
     ),
-    Endpoint(
-        "getBodyGoals",
-        "GET",
-        (U + "/log/{goal_type}/goal.json",),
-        get_body_goals,
-        scope="weight",
-        response=schemas.obj({"goal": {"anyOf": [_WEIGHT_GOAL, _FAT_GOAL]}}),
-        summary="Get Body Goals",
-        path_params=(GOAL_TYPE,),
-    ),
-    Endpoint(
-        "updateWeightGoal",
-        "POST",
-        (U + "/log/weight/goal.json",),
-        update_weight_goal,
-        scope="weight",
-        response=schemas.obj({"goal": _WEIGHT_GOAL}),
-        summary="Update Weight Goal",
-        form=(START_DATE_FORM, START_WEIGHT, GOAL_WEIGHT),
-        write=True,
-    ),
-    Endpoint(
-        "UpdateBodyFatGoal",
-        "POST",
-        (U + "/log/fat/goal.json",),
-        update_fat_goal,
-        scope="weight",
-        response=schemas.obj({"goal": _FAT_GOAL}),
-        summary="Update Body Fat Goal",
-        form=(FAT,),
-        write=True,
-    ),
     *time_series_rows(
         U + "/{resource}/date/{date}",
         names=("getBodyResourceByDatePeriod", "getBodyResourceByDateRange"),
@@ -533,27 +387,5 @@ ROWS: tuple[Endpoint, ...] = (
         response=schemas.one_key(r"^body-(bmi|fat|weight)$", schemas.day_values(schemas.NUMBER_STRING)),
         max_range_days=BODY_SERIES_MAX_DAYS,
         resources=BODY_RESOURCES,
-    ),
-    Endpoint(
-        "getBodyMeasurements",
-        "GET",
-        (U + "/date/{date}.json",),
-        get_body_measurements,
-        scope="weight",
-        response=schemas.obj({"body": _MEASUREMENTS, "goals": schemas.obj({"weight": schemas.NUMBER})}),
-        summary="Get Body Measurements (legacy)",
-        path_params=(DATE,),
-    ),
-    Endpoint(
-        "logBodyMeasurements",
-        "POST",
-        (U + ".json",),
-        log_body_measurements,
-        scope="weight",
-        response=schemas.obj({"body": _MEASUREMENTS}),
-        summary="Log Body Measurements (legacy)",
-        form=(WEIGHT, FAT_OPTIONAL, LOG_DATE, LOG_TIME),
-        write=True,
-        status=201,
     ),
 )

@@ -3,7 +3,19 @@ is one more entry here (and its rows, handler and data)."""
 
 from __future__ import annotations
 
-from fitbit_local.api import activity, azm, body, foods, heart, meals, nutrition, user
+from fitbit_local.api import (
+    activity,
+    azm,
+    body,
+    body_goals,
+    food_goals,
+    foods,
+    heart,
+    meals,
+    nutrition,
+    user,
+    water,
+)
 from fitbit_local.api.registry import Endpoint, check_rows
 
 FAMILIES = (
@@ -11,9 +23,9 @@ FAMILIES = (
     ("heart", heart.ROWS),
     ("active-zone-minutes", azm.ROWS),
     ("activity", activity.ROWS),
-    ("body", body.ROWS),
+    ("body", (*body.ROWS, *body_goals.ROWS)),
     ("foods", foods.ROWS),
-    ("nutrition", nutrition.ROWS),
+    ("nutrition", (*nutrition.ROWS, *water.ROWS, *food_goals.ROWS)),
     ("meals", meals.ROWS),
 )
 

@@ -110,7 +110,11 @@ def _nonnegative(field: str) -> Callable[[str, ParseScope], float]:
 
 
 FOOD_ID_PATH = Param(
-    "food-id", "food_id", "path", food_id_parser("food-id"), {"type": "string", "examples": ["80001"]}
+    "food-id",
+    "food_id",
+    "path",
+    food_id_parser("food-id"),
+    {"type": "string", "pattern": r"^\d+$", "examples": ["80001"]},
 )
 CUSTOM_FOOD_ID = Param(
     "food-id",

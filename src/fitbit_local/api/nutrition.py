@@ -1,21 +1,17 @@
 """Nutrition: food logs (by date with the day's summary and goal; create by food id or by name and calories; edit;
-delete), water logs and the water goal (ml, fl oz or cups), food goals (calories, food plan), and the nutrition
-time series (``caloriesIn``, ``water``) [DOC nutrition/*, nutrition-timeseries/*; reference §3.15, §4.10].
-
-Water travels in the ``Accept-Language`` unit (fl oz for en_US, ml otherwise) unless a write names its ``unit``;
-it is stored in millilitres.
-"""
+delete) and the nutrition time series (``caloriesIn``, ``water``) [DOC nutrition/*, nutrition-timeseries/*;
+reference §3.15, §4.10]. Water logs are in water.py, food goals in food_goals.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fitbit_local.api import schemas
-from fitbit_local.api.body import LOG_DATE, body_store, invalid, positive_number
+from fitbit_local.api.body import LOG_DATE, invalid, positive_number
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.food_catalogue import NUTRIENTS, nutritional_values, round_number, unit_json
+from fitbit_local.api.food_goals import calorie_goal
 from fitbit_local.api.foods import (
     NUTRITIONAL_VALUES,
     UNIT,
@@ -24,34 +20,25 @@ from fitbit_local.api.foods import (
     food_id_parser,
     nutrition_store,
 )
+from fitbit_local.api.nutrition_params import (
+    NUMBER_SCHEMA,
+    U,
+    boolean_param,
+    nutrition_row,
+    optional_param,
+    parse_calories,
+    parse_log_id,
+    text_param,
+)
 from fitbit_local.api.params import DATE, RESOURCE
 from fitbit_local.api.registry import PERIODS, Endpoint, Param, ParseScope
 from fitbit_local.api.series_rows import time_series_rows
-from fitbit_local.api.units import LIQUID_UNITS_ML
 from fitbit_local.errors import FitbitError
-from fitbit_local.physiology.energy import bmr_mifflin_st_jeor
 from fitbit_local.store.nutrition import FoodLog
 
-U = "/user/{user_id}/foods/log"
-MEAL_TYPES = (
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    7,
-)  # breakfast … dinner, 6 evening snack (works, undocumented), 7 anytime [3P]
-INTENSITY_DEFICIT = {
-    "MAINTENANCE": 0,
-    "EASIER": 250,
-    "MEDIUM": 500,
-    "KINDAHARD": 750,
-    "HARDER": 1000,
-}  # kcal/day
-KCAL_PER_KG = 7700  # energy in a kilogram of body fat, for the food plan's estimated date
-ACTIVITY_FACTOR = 1.4  # maintenance calories = BMR x this (a lightly active day)
-DEFAULT_WATER_GOAL_ML = 64 * 29.5735295625  # 64 fl oz
+# 1 breakfast, 2 morning snack, 3 lunch, 4 afternoon snack, 5 dinner, 6 evening snack (works, undocumented),
+# 7 anytime [3P jpstroop _constants.py; reference §4.10]
+MEAL_TYPES = (1, 2, 3, 4, 5, 6, 7)
 SERIES_PERIODS = tuple(p for p in PERIODS if p != "max")  # [reference §1.3 defect 8]
 SERIES_MAX_DAYS = 1095
 
@@ -65,84 +52,30 @@ def _meal_type(raw: str, scope: ParseScope) -> int:
     return int(raw)
 
 
-def _log_id(raw: str, scope: ParseScope) -> int:
-    if len(raw) > 18:
-        raise FitbitError("entity_not_found")
-    return int(raw)
-
-
-def _boolean(field: str) -> Callable[[str, ParseScope], bool]:
-    def parse(raw: str, scope: ParseScope) -> bool:
-        if raw.lower() not in ("true", "false"):
-            raise invalid(field, raw)
-        return raw.lower() == "true"
-
-    return parse
-
-
-def _text(field: str) -> Callable[[str, ParseScope], str]:
-    def parse(raw: str, scope: ParseScope) -> str:
-        text = raw.strip()
-        if not text or len(text) > 200 or any(ord(c) < 32 for c in text):
-            raise invalid(field, raw.encode("unicode_escape").decode()[:40])
-        return text
-
-    return parse
-
-
-def _calories(raw: str, scope: ParseScope) -> int:
-    if not raw.isdigit() or int(raw) > 100_000:
-        raise invalid("calories", raw)
-    return int(raw)
-
-
-def _liquid_unit(raw: str, scope: ParseScope) -> str:
-    if raw not in LIQUID_UNITS_ML:
-        raise invalid("unit", raw)
-    return raw
-
-
-def _intensity(raw: str, scope: ParseScope) -> str:
-    if raw not in INTENSITY_DEFICIT:
-        raise invalid("intensity", raw)
-    return raw
-
-
-_NUMBER = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
-
-
-def _optional(name: str, parse: Callable[[str, ParseScope], Any], schema: dict[str, Any]) -> Param:
-    return Param(name, name, "form", parse, schema, required=False)
-
-
 FOOD_LOG_ID = Param(
     "food-log-id",
     "log_id",
     "path",
-    _log_id,
+    parse_log_id,
     {"type": "string", "pattern": r"^\d+$"},
     created_by=("addFoodsLog", "/foodLog/logId"),
 )
-WATER_LOG_ID = Param(
-    "water-log-id",
-    "log_id",
-    "path",
-    _log_id,
-    {"type": "string", "pattern": r"^\d+$"},
-    created_by=("addWaterLog", "/waterLog/logId"),
-)
 MEAL_TYPE = Param("mealTypeId", "mealTypeId", "form", _meal_type, schemas.enum(*(str(m) for m in MEAL_TYPES)))
-AMOUNT = Param("amount", "amount", "form", positive_number("amount", 100_000), {**_NUMBER, "examples": ["1"]})
-CALORIES = _optional("calories", _calories, {"type": "string", "pattern": r"^\d+$", "examples": ["200"]})
+AMOUNT = Param(
+    "amount", "amount", "form", positive_number("amount", 100_000), {**NUMBER_SCHEMA, "examples": ["1"]}
+)
+CALORIES = optional_param(
+    "calories", parse_calories, {"type": "string", "pattern": r"^\d+$", "examples": ["200"]}
+)
 FOOD_LOG_FORM = (
-    _optional("foodId", food_id_parser("foodId"), {"type": "string", "examples": ["80001"]}),
-    _optional("foodName", _text("foodName"), {"type": "string", "examples": ["Homemade soup"]}),
+    optional_param("foodId", food_id_parser("foodId"), {"type": "string", "examples": ["80001"]}),
+    optional_param("foodName", text_param("foodName"), {"type": "string", "examples": ["Homemade soup"]}),
     MEAL_TYPE,
     UNIT_ID,
     AMOUNT,
     LOG_DATE,
-    _optional("favorite", _boolean("favorite"), schemas.enum("false", "true")),
-    _optional("brandName", _text("brandName"), {"type": "string", "examples": ["Home"]}),
+    optional_param("favorite", boolean_param("favorite"), schemas.enum("false", "true")),
+    optional_param("brandName", text_param("brandName"), {"type": "string", "examples": ["Home"]}),
     CALORIES,
 )
 EDIT_FORM = (
@@ -150,18 +83,6 @@ EDIT_FORM = (
     Param("unitId", "unitId", "form", UNIT_ID.parse, UNIT_ID.schema, required=False),
     Param("amount", "amount", "form", AMOUNT.parse, AMOUNT.schema, required=False),
     CALORIES,
-)
-WATER_AMOUNT = Param(
-    "amount", "amount", "form", positive_number("amount", 100_000), {**_NUMBER, "examples": ["250"]}
-)
-WATER_UNIT = _optional("unit", _liquid_unit, schemas.enum(*LIQUID_UNITS_ML))
-FOOD_GOAL_FORM = (
-    _optional("calories", _calories, {"type": "string", "pattern": r"^\d+$", "examples": ["2200"]}),
-    _optional("intensity", _intensity, schemas.enum(*INTENSITY_DEFICIT)),
-    _optional("personalized", _boolean("personalized"), schemas.enum("false", "true")),
-)
-WATER_TARGET = Param(
-    "target", "target", "form", positive_number("target", 100_000), {**_NUMBER, "examples": ["2000"]}
 )
 
 
@@ -294,122 +215,6 @@ def delete_food_log(ctx: RequestContext) -> None:
         raise FitbitError("entity_not_found")
 
 
-# --- food goals ----------------------------------------------------------------------------------------------------
-
-
-def maintenance_calories(ctx: RequestContext) -> float:
-    user = ctx.user
-    age = user.age_on(ctx.today)
-    sexes = (user.sex,) if user.sex in ("MALE", "FEMALE") else ("MALE", "FEMALE")
-    bmr = sum(bmr_mifflin_st_jeor(s, user.weight_kg, user.height_cm, age) for s in sexes) / len(sexes)
-    return bmr * ACTIVITY_FACTOR
-
-
-def calorie_goal(ctx: RequestContext) -> int:
-    """The manual goal when one is set, else the food plan's (maintenance less the intensity's deficit)."""
-    goals = nutrition_store(ctx).goals(ctx.user.id)
-    if goals.calories is not None:
-        return goals.calories
-    return round(maintenance_calories(ctx) - INTENSITY_DEFICIT.get(goals.intensity or "MAINTENANCE", 0))
-
-
-def food_goals(ctx: RequestContext) -> dict[str, Any]:
-    goals = nutrition_store(ctx).goals(ctx.user.id)
-    out: dict[str, Any] = {"goals": {"calories": calorie_goal(ctx)}}
-    if goals.intensity is not None:
-        deficit = INTENSITY_DEFICIT[goals.intensity]
-        body = body_store(ctx).goals(ctx.user.id)
-        to_lose = max(0.0, ctx.user.weight_kg - (body.weight_kg or ctx.user.weight_kg))
-        days = round(to_lose * KCAL_PER_KG / deficit) if deficit else 0
-        out["foodPlan"] = {
-            "estimatedDate": (ctx.today + timedelta(days=days)).isoformat(),
-            "intensity": goals.intensity,
-            "personalized": bool(goals.personalized),
-        }
-    return out
-
-
-def update_food_goals(ctx: RequestContext) -> dict[str, Any]:
-    args = ctx.args
-    if "calories" not in args and "intensity" not in args:
-        raise FitbitError("validation_required", field_name="calories", label="Calories")
-    changes: dict[str, object] = {}
-    if "calories" in args:
-        changes["calories"] = args["calories"]
-    if "intensity" in args:
-        changes |= {"intensity": args["intensity"], "personalized": args.get("personalized", False)}
-        if "calories" not in args:
-            changes["calories"] = None  # the plan sets the goal
-    nutrition_store(ctx).set_goals(ctx.user.id, changes, day=ctx.today, client_id=ctx.token.client_id)
-    return food_goals(ctx)
-
-
-# --- water ----------------------------------------------------------------------------------------------------------
-
-
-def _water_ml(ctx: RequestContext, amount: float) -> float:
-    unit = ctx.args.get("unit")
-    return amount * LIQUID_UNITS_ML[unit] if unit else ctx.units.liquid_to_ml(amount)
-
-
-def water_entry(ctx: RequestContext, log_id: int, ml: float) -> dict[str, Any]:
-    return {"amount": round_number(ctx.units.liquid(ml)), "logId": log_id}
-
-
-def get_water_logs(ctx: RequestContext) -> dict[str, Any]:
-    logs = nutrition_store(ctx).water_logs(ctx.user.id, ctx.day, ctx.day)
-    total = sum(log.amount_ml for log in logs)
-    return {
-        "summary": {"water": round_number(ctx.units.liquid(total))},
-        "water": [water_entry(ctx, log.log_id, log.amount_ml) for log in logs],
-    }
-
-
-def add_water_log(ctx: RequestContext) -> dict[str, Any]:
-    ml = _water_ml(ctx, ctx.args["amount"])
-    (log_id,) = nutrition_store(ctx).add_water_logs(
-        ctx.user.id, [(ctx.args["date"], ml)], client_id=ctx.token.client_id
-    )
-    return {"waterLog": water_entry(ctx, log_id, ml)}
-
-
-def update_water_log(ctx: RequestContext) -> dict[str, Any]:
-    ml = _water_ml(ctx, ctx.args["amount"])
-    log = nutrition_store(ctx).update_water_log(
-        ctx.user.id, ctx.args["log_id"], ml, client_id=ctx.token.client_id
-    )
-    if log is None:
-        raise FitbitError("entity_not_found")
-    return {"waterLog": water_entry(ctx, log.log_id, log.amount_ml)}
-
-
-def delete_water_log(ctx: RequestContext) -> None:
-    if not nutrition_store(ctx).delete_water_log(
-        ctx.user.id, ctx.args["log_id"], client_id=ctx.token.client_id
-    ):
-        raise FitbitError("entity_not_found")
-
-
-def water_goal(ctx: RequestContext) -> dict[str, Any]:
-    goals = nutrition_store(ctx).goals(ctx.user.id)
-    ml = goals.water_ml if goals.water_ml is not None else DEFAULT_WATER_GOAL_ML
-    return {
-        "goal": {
-            "goal": round_number(ctx.units.liquid(ml), 1),
-            "startDate": goals.water_start_date or ctx.user.member_since,
-        }
-    }
-
-
-def update_water_goal(ctx: RequestContext) -> dict[str, Any]:
-    changes = {
-        "water_ml": ctx.units.liquid_to_ml(ctx.args["target"]),
-        "water_start_date": ctx.today.isoformat(),
-    }
-    nutrition_store(ctx).set_goals(ctx.user.id, changes, day=ctx.today, client_id=ctx.token.client_id)
-    return water_goal(ctx)
-
-
 # --- time series ------------------------------------------------------------------------------------------------
 
 
@@ -456,34 +261,11 @@ FOOD_LOG = schemas.obj(
         "nutritionalValues": NUTRITIONAL_VALUES,
     }
 )
-WATER_LOG = schemas.obj({"amount": schemas.NUMBER, "logId": schemas.INTEGER})
-FOOD_GOALS = schemas.obj(
-    {"goals": schemas.obj({"calories": schemas.INTEGER})},
-    {
-        "foodPlan": schemas.obj(
-            {
-                "estimatedDate": schemas.DATE,
-                "intensity": schemas.enum(*INTENSITY_DEFICIT),
-                "personalized": schemas.BOOLEAN,
-            }
-        )
-    },
-)
-WATER_GOAL = schemas.obj({"goal": schemas.obj({"goal": schemas.NUMBER, "startDate": schemas.DATE})})
 NUTRITION_RESOURCES = {"caloriesIn": "caloriesIn", "water": "water"}
 
 
-def _row(
-    name: str, method: str, path: str, handler: Any, response: Any, summary: str, **fields: Any
-) -> Endpoint:
-    return Endpoint(
-        name, method, (U + path,), handler, scope="nutrition", response=response, summary=summary, **fields
-    )
-
-
-_WRITE: dict[str, Any] = {"write": True}
 ROWS: tuple[Endpoint, ...] = (
-    _row(
+    nutrition_row(
         "getFoodsByDate",
         "GET",
         "/date/{date}.json",
@@ -498,7 +280,7 @@ ROWS: tuple[Endpoint, ...] = (
         "Get Food Log",
         path_params=(DATE,),
     ),
-    _row(
+    nutrition_row(
         "addFoodsLog",
         "POST",
         ".json",
@@ -509,9 +291,9 @@ ROWS: tuple[Endpoint, ...] = (
         "Create Food Log",
         form=FOOD_LOG_FORM,
         status=201,
-        **_WRITE,
+        write=True,
     ),
-    _row(
+    nutrition_row(
         "editFoodsLog",
         "POST",
         "/{log_id:logid}.json",
@@ -520,9 +302,9 @@ ROWS: tuple[Endpoint, ...] = (
         "Update Food Log",
         path_params=(FOOD_LOG_ID,),
         form=EDIT_FORM,
-        **_WRITE,
+        write=True,
     ),
-    _row(
+    nutrition_row(
         "deleteFoodsLog",
         "DELETE",
         "/{log_id:logid}.json",
@@ -531,71 +313,7 @@ ROWS: tuple[Endpoint, ...] = (
         "Delete Food Log",
         path_params=(FOOD_LOG_ID,),
         status=204,
-        **_WRITE,
-    ),
-    _row("getFoodsGoal", "GET", "/goal.json", food_goals, FOOD_GOALS, "Get Food Goals"),
-    _row(
-        "addUpdateFoodsGoal",
-        "POST",
-        "/goal.json",
-        update_food_goals,
-        FOOD_GOALS,
-        "Update Food Goal",
-        form=FOOD_GOAL_FORM,
-        **_WRITE,
-    ),
-    _row(
-        "getWaterByDate",
-        "GET",
-        "/water/date/{date}.json",
-        get_water_logs,
-        schemas.obj({"summary": schemas.obj({"water": schemas.NUMBER}), "water": schemas.array(WATER_LOG)}),
-        "Get Water Log",
-        path_params=(DATE,),
-    ),
-    _row(
-        "addWaterLog",
-        "POST",
-        "/water.json",
-        add_water_log,
-        schemas.obj({"waterLog": WATER_LOG}),
-        "Create Water Log",
-        form=(WATER_AMOUNT, LOG_DATE, WATER_UNIT),
-        status=201,
-        **_WRITE,
-    ),
-    _row(
-        "updateWaterLog",
-        "POST",
-        "/water/{log_id:logid}.json",
-        update_water_log,
-        schemas.obj({"waterLog": WATER_LOG}),
-        "Update Water Log",
-        path_params=(WATER_LOG_ID,),
-        form=(WATER_AMOUNT, WATER_UNIT),
-        **_WRITE,
-    ),
-    _row(
-        "deleteWaterLog",
-        "DELETE",
-        "/water/{log_id:logid}.json",
-        delete_water_log,
-        schemas.EMPTY,
-        "Delete Water Log",
-        path_params=(WATER_LOG_ID,),
-        status=204,
-        **_WRITE,
-    ),
-    _row("getWaterGoal", "GET", "/water/goal.json", water_goal, WATER_GOAL, "Get Water Goal"),
-    _row(
-        "addUpdateWaterGoal",
-        "POST",
-        "/water/goal.json",
-        update_water_goal,
-        WATER_GOAL,
-        "Update Water Goal",
-        form=(WATER_TARGET,),
-        **_WRITE,
+        write=True,
     ),
     *time_series_rows(
         U + "/{resource}/date/{date}",
