@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from fitbit_local.api import schemas
+
 GRAM, OUNCE, MILLILITRE, FLUID_OUNCE, SERVING = 147, 226, 209, 91, 304
 GRAMS_PER_UNIT = {GRAM: 1.0, OUNCE: 28.349523125, MILLILITRE: 1.0, FLUID_OUNCE: 29.5735295625}
 NUTRIENTS = ("calories", "carbs", "fat", "fiber", "protein", "sodium")
@@ -167,3 +169,57 @@ def locales_json() -> list[dict[str, Any]]:
         {"barcode": barcode, "imageUpload": upload, "label": label, "value": value}
         for value, label, barcode, upload in FOOD_LOCALES
     ]
+
+
+# --- response schemas of the renderings above ---------------------------------------------------------------------
+
+UNIT = schemas.obj({"id": schemas.INTEGER, "name": schemas.STRING, "plural": schemas.STRING})
+NUTRITIONAL_VALUES = schemas.obj({k: schemas.NUMBER for k in NUTRIENTS})
+_FOOD_SUMMARY_FIELDS = {
+    "accessLevel": schemas.enum("PUBLIC", "PRIVATE"),
+    "brand": schemas.STRING,
+    "calories": schemas.INTEGER,
+    "defaultServingSize": schemas.NUMBER,
+    "defaultUnit": UNIT,
+    "foodId": schemas.INTEGER,
+    "isGeneric": schemas.BOOLEAN,
+    "locale": schemas.STRING,
+    "name": schemas.STRING,
+    "units": schemas.array(schemas.INTEGER),
+}
+FOOD_SUMMARY = schemas.obj(_FOOD_SUMMARY_FIELDS)
+SERVING_SCHEMA = schemas.obj(
+    {"multiplier": schemas.NUMBER, "servingSize": schemas.NUMBER, "unit": UNIT, "unitId": schemas.INTEGER}
+)
+FOOD = schemas.obj(
+    {
+        **_FOOD_SUMMARY_FIELDS,
+        "nutritionalValues": NUTRITIONAL_VALUES,
+        "servings": schemas.array(SERVING_SCHEMA),
+    }
+)
+LIST_ENTRY = schemas.obj(
+    {
+        "accessLevel": schemas.enum("PUBLIC", "PRIVATE"),
+        "amount": schemas.NUMBER,
+        "brand": schemas.STRING,
+        "calories": schemas.INTEGER,
+        "defaultServingSize": schemas.NUMBER,
+        "defaultUnit": UNIT,
+        "foodId": schemas.INTEGER,
+        "locale": schemas.STRING,
+        "mealTypeId": schemas.INTEGER,
+        "name": schemas.STRING,
+        "unit": UNIT,
+        "units": schemas.array(schemas.INTEGER),
+    },
+    {"dateLastEaten": schemas.DATE},
+)
+LOCALE = schemas.obj(
+    {
+        "barcode": schemas.BOOLEAN,
+        "imageUpload": schemas.BOOLEAN,
+        "label": schemas.STRING,
+        "value": schemas.STRING,
+    }
+)

@@ -13,8 +13,12 @@ from fitbit_local.api.body import invalid, positive_number
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.food_catalogue import (
     FLUID_OUNCE,
+    FOOD,
+    FOOD_SUMMARY,
     GRAMS_PER_UNIT,
-    NUTRIENTS,
+    LIST_ENTRY,
+    LOCALE,
+    UNIT,
     Food,
     food_json,
     food_summary_json,
@@ -334,53 +338,6 @@ def _favorite(favorite: bool) -> Callable[[RequestContext], None]:
 
 
 # --- rows ---------------------------------------------------------------------------------------------------------
-
-UNIT = schemas.obj({"id": schemas.INTEGER, "name": schemas.STRING, "plural": schemas.STRING})
-NUTRITIONAL_VALUES = schemas.obj({k: schemas.NUMBER for k in NUTRIENTS})
-_FOOD_SUMMARY_FIELDS = {
-    "accessLevel": schemas.enum("PUBLIC", "PRIVATE"),
-    "brand": schemas.STRING,
-    "calories": schemas.INTEGER,
-    "defaultServingSize": schemas.NUMBER,
-    "defaultUnit": UNIT,
-    "foodId": schemas.INTEGER,
-    "isGeneric": schemas.BOOLEAN,
-    "locale": schemas.STRING,
-    "name": schemas.STRING,
-    "units": schemas.array(schemas.INTEGER),
-}
-FOOD_SUMMARY = schemas.obj(_FOOD_SUMMARY_FIELDS)
-SERVING = schemas.obj(
-    {"multiplier": schemas.NUMBER, "servingSize": schemas.NUMBER, "unit": UNIT, "unitId": schemas.INTEGER}
-)
-FOOD = schemas.obj(
-    {**_FOOD_SUMMARY_FIELDS, "nutritionalValues": NUTRITIONAL_VALUES, "servings": schemas.array(SERVING)}
-)
-LIST_ENTRY = schemas.obj(
-    {
-        "accessLevel": schemas.enum("PUBLIC", "PRIVATE"),
-        "amount": schemas.NUMBER,
-        "brand": schemas.STRING,
-        "calories": schemas.INTEGER,
-        "defaultServingSize": schemas.NUMBER,
-        "defaultUnit": UNIT,
-        "foodId": schemas.INTEGER,
-        "locale": schemas.STRING,
-        "mealTypeId": schemas.INTEGER,
-        "name": schemas.STRING,
-        "unit": UNIT,
-        "units": schemas.array(schemas.INTEGER),
-    },
-    {"dateLastEaten": schemas.DATE},
-)
-LOCALE = schemas.obj(
-    {
-        "barcode": schemas.BOOLEAN,
-        "imageUpload": schemas.BOOLEAN,
-        "label": schemas.STRING,
-        "value": schemas.STRING,
-    }
-)
 
 
 def _row(

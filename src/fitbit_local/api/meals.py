@@ -13,8 +13,8 @@ import orjson
 from fitbit_local.api import schemas
 from fitbit_local.api.body import invalid
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.food_catalogue import round_number, unit_json
-from fitbit_local.api.foods import UNIT, find_food, nutrition_store
+from fitbit_local.api.food_catalogue import UNIT, round_number, unit_json
+from fitbit_local.api.foods import find_food, nutrition_store
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.errors import FitbitError
 from fitbit_local.store.nutrition import Meal

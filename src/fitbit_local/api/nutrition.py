@@ -10,11 +10,16 @@ from typing import Any
 from fitbit_local.api import schemas
 from fitbit_local.api.body import LOG_DATE, invalid, positive_number
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.food_catalogue import NUTRIENTS, nutritional_values, round_number, unit_json
-from fitbit_local.api.food_goals import calorie_goal
-from fitbit_local.api.foods import (
+from fitbit_local.api.food_catalogue import (
+    NUTRIENTS,
     NUTRITIONAL_VALUES,
     UNIT,
+    nutritional_values,
+    round_number,
+    unit_json,
+)
+from fitbit_local.api.food_goals import calorie_goal
+from fitbit_local.api.foods import (
     UNIT_ID,
     find_food,
     food_id_parser,
