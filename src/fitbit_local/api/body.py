@@ -30,7 +30,7 @@ LOG_PERIODS = ("1d", "7d", "30d", "1w", "1m")  # weight and fat logs [DOC; refer
 WEIGHT_LOG_MAX_DAYS = 31  # [DOC get-weight-timeseries-by-date-range]
 FAT_LOG_MAX_DAYS = 30  # [DOC get-body-fat-timeseries-by-date-range]
 BODY_SERIES_MAX_DAYS = 1095  # [3P; docs/decisions.md]
-DEFAULT_LOG_TIME = "23:59:59"  # a log without a time [DOC create-weight-log]
+DEFAULT_LOG_TIME = "23:59:59"  # a log without a time [SW addWeightLog]
 WEIGHT_KG_RANGE = (1.0, 1000.0)
 U = "/user/{user_id}/body"
 
