@@ -256,3 +256,12 @@ def test_fitbit_web_api_logs_reads_and_deletes_weight(live_world: World) -> None
             assert orjson.loads(await raw.read())["weight"] == []
 
     asyncio.run(run())
+
+
+def test_a_weight_log_records_a_body_change_on_its_day(fresh_world: World) -> None:
+    w = fresh_world
+    last = w.services.store.changes.since(0, limit=100_000)[-1].id or 0
+    made = post(w, "/1/user/-/body/log/weight.json", {"weight": "70", "date": DAY})["weightLog"]
+    delete(w, f"/1/user/-/body/log/weight/{made['logId']}.json")
+    changes = [(c.collection, c.kind, c.user_id, str(c.day)) for c in w.services.store.changes.since(last)]
+    assert changes == [("body", "created", w.user.id, DAY), ("body", "deleted", w.user.id, DAY)]

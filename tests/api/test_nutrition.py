@@ -398,3 +398,16 @@ def test_meals_crud_with_a_json_body_and_with_form_fields(fresh_world: World) ->
     delete(w, f"/1/user/-/meals/{meal['id']}.json")
     assert w.get(f"/1/user/-/meals/{meal['id']}.json").status_code == 404
     assert [m["id"] for m in w.ok("/1/user/-/meals.json")["meals"]] == [form["meal"]["id"]]
+
+
+def test_food_and_water_logs_record_foods_changes_on_their_day(fresh_world: World) -> None:
+    w = fresh_world
+    last = w.services.store.changes.since(0, limit=100_000)[-1].id or 0
+    post(w, "/1/user/-/foods/log/water.json", {"amount": "250", "date": DAY})
+    post(
+        w,
+        "/1/user/-/foods/log.json",
+        {"foodId": str(APPLE), "mealTypeId": "1", "unitId": "204", "amount": "1", "date": DAY},
+    )
+    changes = [(c.collection, c.kind, c.user_id, str(c.day)) for c in w.services.store.changes.since(last)]
+    assert changes == [("foods", "created", w.user.id, DAY)] * 2
