@@ -39,7 +39,7 @@ class Food:
     name: str
     brand: str
     unit_id: int  # the default unit
-    grams: float  # grams (millilitres for drinks) in one default unit
+    grams: float  # grams (millilitres for drinks) in one default unit; 0 when unknown
     liquid: bool
     nutrition: dict[str, float]  # of one default unit
     category: str = (
@@ -50,6 +50,9 @@ class Food:
 
     @property
     def units(self) -> list[int]:
+        """The default unit, then weights (volumes for drinks) when the default unit's weight is known."""
+        if self.grams <= 0:  # a custom food in a unit of its own (a bowl): only that unit
+            return [self.unit_id]
         by_measure = [MILLILITRE, FLUID_OUNCE] if self.liquid else [GRAM, OUNCE]
         return [self.unit_id, *(u for u in by_measure if u != self.unit_id)]
 

@@ -12,7 +12,6 @@ from fitbit_local.api import schemas
 from fitbit_local.api.body import invalid, positive_number
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.food_catalogue import (
-    FLUID_OUNCE,
     FOOD,
     FOOD_SUMMARY,
     GRAMS_PER_UNIT,
@@ -235,7 +234,7 @@ def add_food(ctx: RequestContext) -> dict[str, Any]:
         "sodium": args.get("sodium", 0.0),
     }
     liquid = args.get("formType") == "LIQUID"
-    grams = GRAMS_PER_UNIT.get(unit_id, 100.0 if not liquid else GRAMS_PER_UNIT[FLUID_OUNCE] * 8)
+    grams = GRAMS_PER_UNIT.get(unit_id, 0.0)  # a weight or volume unit converts; a bowl's weight is unknown
     data = {
         "foodId": 0,
         "name": args["name"],
