@@ -1,6 +1,6 @@
-"""Body family: weight and body-fat logs (by date, period and range; create; delete), the body time series
-(``bmi``, ``fat``, ``weight``), body goals, and the legacy body measurements clients still send [DOC body/*;
-reference §3.14, §4.9].
+"""Body family: weight and body-fat logs (by date, period and range; create; delete) and the body time series
+(``bmi``, ``fat``, ``weight``) [DOC body/*; reference §3.14, §4.9]. Body goals and the legacy body measurements are
+in body_goals.py.
 
 Weights travel in the ``Accept-Language`` unit system both ways (pounds for en_US, stones for en_GB, kilograms
 otherwise) and are stored in kilograms; BMI is computed from the profile's height when a weight is logged.
@@ -75,13 +75,11 @@ def _log_time(raw: str, scope: ParseScope) -> str:
     return f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
 
 
-def _log_id(field: str) -> Callable[[str, ParseScope], int]:
-    def parse(raw: str, scope: ParseScope) -> int:
-        if not raw.isdigit() or len(raw) > 19:
-            raise FitbitError("entity_not_found")
-        return int(raw)
-
-    return parse
+def _log_id(raw: str, scope: ParseScope) -> int:
+    """A log id is a number; anything else names no log of the user's."""
+    if not raw.isdigit() or len(raw) > 19 or int(raw) >= 2**63:  # ids are 64-bit [DOC application-design]
+        raise FitbitError("entity_not_found")
+    return int(raw)
 
 
 NUMBER_PATTERN = r"^\d+(\.\d+)?$"
@@ -115,7 +113,7 @@ WEIGHT_LOG_ID = Param(
     "body-weight-log-id",
     "log_id",
     "path",
-    _log_id("body-weight-log-id"),
+    _log_id,
     {"type": "string", "pattern": r"^\d+$"},
     created_by=("addWeightLog", "/weightLog/logId"),
 )
@@ -123,7 +121,7 @@ FAT_LOG_ID = Param(
     "body-fat-log-id",
     "log_id",
     "path",
-    _log_id("body-fat-log-id"),
+    _log_id,
     {"type": "string", "pattern": r"^\d+$"},
     created_by=("addBodyFatLog", "/fatLog/logId"),
 )
