@@ -280,7 +280,8 @@ def test_synthetic_food_follows_energy_expenditure(world: World) -> None:
         for i, o in zip(calories_in, calories_out, strict=True)
         if i["value"] != "0"
     ]
-    assert all(0.6 * out <= eaten <= 1.3 * out for eaten, out in logged)
+    assert logged, "seed 7 logs food on some of these days"
+    assert all(0.8 * out <= eaten <= 1.15 * out for eaten, out in logged)
     water = world.ok("/1/user/-/foods/log/water/date/2024-03-10/30d.json")["foods-log-water"]
     assert len(water) == 30
 

@@ -204,6 +204,7 @@ ROWS: tuple[Endpoint, ...] = (
         response=_ONE,
         summary="Create Meal",
         form=MEAL_FORM,
+        json_body=True,
         write=True,
         status=201,
     ),
@@ -227,6 +228,7 @@ ROWS: tuple[Endpoint, ...] = (
         summary="Update Meal",
         path_params=(MEAL_ID,),
         form=MEAL_FORM,
+        json_body=True,
         write=True,
     ),
     Endpoint(

@@ -65,11 +65,11 @@ def check_intraday(services: Services, row: Endpoint, token: AccessToken, user: 
         raise FitbitError("permission_denied")
 
 
-async def read_form(request: Request) -> dict[str, str]:
+async def read_form(request: Request, *, json_body: bool = False) -> dict[str, str]:
     """An urlencoded or multipart body's text fields: Fitbit accepted write parameters there or in the query string
-    [SW defect 7]."""
+    [SW defect 7]; for a row with `json_body`, also a JSON object body's members."""
     content_type = request.headers.get("content-type", "")
-    if request.method in WRITE_METHODS and content_type.startswith("application/json"):
+    if json_body and request.method in WRITE_METHODS and content_type.startswith("application/json"):
         return await read_json_object(request)
     if request.method not in WRITE_METHODS or not content_type.startswith(FORM_TYPES):
         return {}
@@ -165,7 +165,7 @@ def make_endpoint(row: Endpoint, services: Services):
                 if cached is not None:
                     return Response(cached.body, cached.status, headers, media_type=cached.media_type)
             today = local_today(user.current_timezone, now)
-            form = await read_form(request) if row.form else {}
+            form = await read_form(request, json_body=row.json_body) if row.form else {}
             args = parse_args(row, today, path, request.query_params, form, request.scope["path"])
             ctx = RequestContext(
                 request=request,

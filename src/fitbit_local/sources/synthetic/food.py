@@ -1,6 +1,7 @@
 """Synthetic food and water logs: on some days a user logs what they eat — breakfast, lunch, dinner and the odd
 snack, each meal a main food and sides from the shipped database — in amounts that add up to about what the day's
-summary says they burned (between 85 % and 108 % of ``caloriesOut``); water on most days, a glass or a bottle at a
+summary says they burned (a target between 85 % and 108 % of ``caloriesOut``; an evening snack makes up a day
+whose meals came out light); water on most days, a glass or a bottle at a
 time.
 
 Every value about a day comes from (seed, stream, date ordinal) alone (streams.py), so any sub-range of days
@@ -61,34 +62,41 @@ def food_logs(day: date, calories_out: float, seed: int) -> list[FoodLog]:
     if rng.random() >= propensity or calories_out <= 0:
         return []
     target = calories_out * float(rng.uniform(0.85, 1.08))
+    meals = [m for m in MEALS if m[0] != 4 or rng.random() >= 0.4]  # the afternoon snack on 3 days in 5
+    shares = sum(m[1] for m in meals)
     logs: list[FoodLog] = []
-    for meal_type, share, (first, last), main, sides in MEALS:
-        if meal_type == 4 and rng.random() < 0.4:
-            continue
-        budget = target * share
+    eaten = 0.0
+    for meal_type, share, (first, last), main, sides in meals:
+        budget = target * share / shares
         eaten_at = _moment(day, float(rng.uniform(first, last)))
-        # the sides first (a sixth of the meal each, a drink at most once), then the main food fills the rest
+        # the sides first (a sixth of the meal each), then the main food fills the rest
         side_foods = [_pick(rng, sides[int(rng.integers(len(sides)))]) for _ in range(2 if sides else 0)]
         choices = [(food, _amount(budget / 6, food.nutrition["calories"], 3.0)) for food in side_foods]
-        eaten = sum(food.nutrition["calories"] * amount for food, amount in choices)
+        sides_eaten = sum(food.nutrition["calories"] * amount for food, amount in choices)
         main_food = _pick(rng, main)
-        choices.insert(0, (main_food, _amount(budget - eaten, main_food.nutrition["calories"], 6.0)))
-        for food, amount in choices:
-            logs.append(
-                FoodLog(
-                    0,
-                    day,
-                    eaten_at,
-                    food.food_id,
-                    food.name,
-                    food.brand,
-                    meal_type,
-                    food.unit_id,
-                    amount,
-                    food.nutrition_of(amount, food.unit_id),
-                )
-            )
+        choices.insert(0, (main_food, _amount(budget - sides_eaten, main_food.nutrition["calories"], 6.0)))
+        logs += [_log(day, eaten_at, meal_type, food, amount) for food, amount in choices]
+        eaten += sum(log.nutrition["calories"] for log in logs[-len(choices) :])
+    if eaten < 0.9 * target:  # light meals: an evening snack makes up the day
+        snack = _pick(rng, "nx")
+        amount = _amount(target - eaten, snack.nutrition["calories"], 6.0)
+        logs.append(_log(day, _moment(day, float(rng.uniform(20.5, 22.0))), 6, snack, amount))
     return logs
+
+
+def _log(day: date, eaten_at: float, meal_type: int, food: Food, amount: float) -> FoodLog:
+    return FoodLog(
+        0,
+        day,
+        eaten_at,
+        food.food_id,
+        food.name,
+        food.brand,
+        meal_type,
+        food.unit_id,
+        amount,
+        food.nutrition_of(amount, food.unit_id),
+    )
 
 
 def water_logs(day: date, seed: int) -> list[tuple[date, float]]:
