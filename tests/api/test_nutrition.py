@@ -226,7 +226,7 @@ def test_custom_and_favorite_foods(fresh_world: World) -> None:
         },
     )
     assert [f["foodId"] for f in w.ok("/1/user/-/foods/log/favorite.json")] == [food_id]
-    post(w, f"/1/user/-/foods/log/favorite/{APPLE}.json", {})
+    assert post(w, f"/1/user/-/foods/log/favorite/{APPLE}.json", {}) == {}
     assert {f["foodId"] for f in w.ok("/1/user/-/foods/log/favorite.json")} == {food_id, APPLE}
     assert w.ok(f"/1/user/-/foods/log/date/{DAY}.json")["foods"][0]["isFavorite"] is True
     delete(w, f"/1/user/-/foods/log/favorite/{APPLE}.json")
@@ -326,6 +326,10 @@ def test_python_fitbit_logs_reads_and_deletes_food_and_water(client, live_world:
     client.delete_foods_log_water(water["waterLog"]["logId"])
     assert client.foods_log(date=day)["foods"] == []
     assert client.foods_log_water(date=day)["water"] == []
+    assert client.add_favorite_food(apple["foodId"]) == {}
+    assert [f["foodId"] for f in client.favorite_foods()] == [apple["foodId"]]
+    assert client.delete_favorite_food(apple["foodId"]) is True
+    assert client.favorite_foods() == []
     assert client.food_goal(calories=2100)["goals"]["calories"] == 2100
     assert client.water_goal(target=70)["goal"]["goal"] == 70
 

@@ -325,12 +325,16 @@ def get_favorite_foods(ctx: RequestContext) -> list[dict[str, Any]]:
     return out
 
 
-def _favorite(favorite: bool) -> Callable[[RequestContext], None]:
-    def handler(ctx: RequestContext) -> None:
+def _favorite(favorite: bool) -> Callable[[RequestContext], dict[str, Any] | None]:
+    """Adding answers 201 with an empty JSON object, deleting 204 with no body [OBS namelivia/fitbit-http-php#11,
+    of the activity favorites: "return an empty json and an empty string respectively"]."""
+
+    def handler(ctx: RequestContext) -> dict[str, Any] | None:
         food = food_or_not_found(ctx, ctx.args["food_id"])
         nutrition_store(ctx).set_favorite(
             ctx.user.id, food.food_id, favorite, day=ctx.today, client_id=ctx.token.client_id
         )
+        return {} if favorite else None
 
     handler.__name__ = "add_favorite_food" if favorite else "delete_favorite_food"
     return handler
@@ -426,7 +430,7 @@ ROWS: tuple[Endpoint, ...] = (
         "POST",
         U + "/foods/log/favorite/{food_id}.json",
         _favorite(True),
-        schemas.EMPTY,
+        schemas.obj({}),
         "Add Favorite Food",
         path_params=(FOOD_ID_PATH,),
         write=True,
