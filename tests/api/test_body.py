@@ -232,6 +232,10 @@ def test_python_fitbit_logs_reads_and_deletes_weight(client, live_world: World) 
         f"{client.API_ENDPOINT}/1/user/-/body/log/weight/{weights[0]['logId']}.json", method="DELETE"
     )
     assert client.get_bodyweight(base_date=day)["weight"] == []
+    series = client.time_series("body/weight", base_date=day, period="7d")[
+        "body-weight"
+    ]  # Home Assistant's read
+    assert len(series) == 7 and series[-1]["dateTime"] == str(day)
     goal = client.body_weight_goal(start_date="2024-01-01", start_weight=170, weight=160)
     assert goal["goal"]["goalType"] == "LOSE"
     assert client.body_fat_goal(fat=19)["goal"] == {"fat": 19}

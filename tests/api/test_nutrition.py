@@ -322,6 +322,8 @@ def test_python_fitbit_logs_reads_and_deletes_food_and_water(client, live_world:
     water = client.foods_log_water(date=day, data={"amount": 8})
     assert water["waterLog"]["amount"] == 8
     assert client.foods_log_water(date=day)["summary"]["water"] == 8
+    water_series = client.time_series("foods/log/water", base_date=day, period="1d")["foods-log-water"]
+    assert water_series == [{"dateTime": str(day), "value": "8.0"}]
     client.delete_foods_log(log_id)
     client.delete_foods_log_water(water["waterLog"]["logId"])
     assert client.foods_log(date=day)["foods"] == []
