@@ -193,6 +193,8 @@ def test_own_encoded_id_is_dash(worlds, backend: str, row: Endpoint) -> None:
     world = worlds.for_row(backend, row)
     dash = assert_success(world.send(base_example(row)), row)
     own = assert_success(world.send(base_example(row).but(user_id=world.user.id)), row)
+    if (row.write and row.status == 201) or any(p.created_by for p in row.path_params):
+        return  # each request creates its own entity (a new log id, a day's totals grown): success is the check
     assert own == dash
 
 

@@ -11,7 +11,6 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 
@@ -19,17 +18,27 @@ from fitbit_local.api.families import endpoint_rows
 from fitbit_local.api.registry import Endpoint
 from fitbit_local.api.swagger_map import (
     NOT_YET_SERVED,
+    PLACEHOLDER_ALIASES,
     SERVED_OUTSIDE_REGISTRY,
     Coverage,
     OfficialOperation,
     coverage,
 )
 from tests.conformance.checks import ROWS, SUMMARY, assert_success, described
-from tests.conformance.examples import END, WINDOW, base_example, classic, iso
+from tests.conformance.examples import (
+    END,
+    WINDOW,
+    Example,
+    base_example,
+    classic,
+    created_marker,
+    iso,
+    param_value,
+)
 
 SWAGGER = Path(__file__).parent / "data" / "fitbit-web-api-swagger.json"
 SWAGGER_SHA256 = "20ea006b50e6db80deb95c50f86dc0195f031c9ed924895cb6aa5754ca8d2ccb"  # reference §1.1
-SERVED_FLOOR = 51  # served operations on 2026-12-01; raise it as families land, never lower it
+SERVED_FLOOR = 95  # served operations on 2026-12-01; raise it as families land, never lower it
 
 # A value for each placeholder of the official paths, so each operation can be sent as the Swagger writes it.
 SAMPLES = {
@@ -58,12 +67,27 @@ def result() -> Coverage:
     return coverage(load_swagger(), endpoint_rows())
 
 
-def concrete_path(op: OfficialOperation) -> str:
-    """The operation's path with every placeholder filled in (``{date}.json`` segments included)."""
+def concrete_path(op: OfficialOperation, row: Endpoint | None = None, world: Any = None) -> str:
+    """The operation's path with every placeholder filled in (``{date}.json`` segments included). For an operation
+    a row serves: a resource the row serves, and an entity the row's parameter says a write creates, made first."""
     out = op.path
+    params = {p.name: p for p in row.path_params} if row is not None else {}
     for name in _placeholders(op.path):
-        out = out.replace("{" + name + "}", SAMPLES.get(name, "1"))
+        value = SAMPLES.get(name, "1")
+        param = params.get(name) or params.get(PLACEHOLDER_ALIASES.get(name, name))
+        if row is not None and name == "resource-path" and row.resources:
+            value = next(iter(row.resources))
+        elif param is not None and param.created_by is not None and world is not None:
+            value = created_id(world, param.created_by)
+        elif param is not None and (name not in SAMPLES or (name == "period" and not row.periods)):
+            value = param_value(param)  # the row's own valid value (its schema's examples: ``daily``, an id)
+        out = out.replace("{" + name + "}", value)
     return out
+
+
+def created_id(world: Any, creator: tuple[str, str]) -> str:
+    made = world.with_created(Example(ROWS[creator[0]], "{id}", "1", {"id": created_marker(creator)}, {}))
+    return str(made.values["id"])
 
 
 def _placeholders(path: str) -> list[str]:
@@ -105,26 +129,15 @@ def _operations(kind: str) -> list[Any]:
 
 
 def send(sqlite_worlds, op: OfficialOperation, row: Endpoint | None = None):  # type: ignore[no-untyped-def]
-    """The official path with sample values. For a served row, what the sample values cannot name comes from the
-    row's own example: an entity a write creates first (a log, an alarm), a path value with its own vocabulary
-    (``daily``, a catalogue activity id), and the required query and form parameters."""
-    world = sqlite_worlds[True]  # the world that may be written to: POSTs go out as the Swagger writes them
-    path, query, form = concrete_path(op), "", {}
-    if row is not None:
-        example = world.with_created(base_example(row))
-        own = [
-            p
-            for p in row.path_params
-            if p.created_by or p.name not in SAMPLES or (p.name == "period" and not row.periods)
-        ]
-        filled = SAMPLES | {p.name: example.values[p.key] for p in own}
-        path = op.path
-        for name in _placeholders(op.path):
-            path = path.replace("{" + name + "}", filled.get(name, "1"))
-        query = "?" + urlencode(example.query) if example.query else ""
-        form = dict(example.form)
+    """The world that may be written to: POSTs go out as the Swagger writes them, their parameters (the row's
+    valid values) in the query string [reference §1.3 defect 7]."""
+    world = sqlite_worlds[True]
+    query = {**base_example(row).query, **base_example(row).form} if row is not None else {}
     return world.client.request(
-        op.method, path + query, headers={"Authorization": f"Bearer {world.tokens['owner']}"}, data=form
+        op.method,
+        concrete_path(op, row, world),
+        params=query,
+        headers={"Authorization": f"Bearer {world.tokens['owner']}"},
     )
 
 

@@ -9,14 +9,21 @@ from fitbit_local.api import (
     activity_tcx,
     activity_types,
     azm,
+    body,
+    body_goals,
     devices,
     favorite_activities,
+    food_goals,
+    foods,
     goals,
     heart,
     lifetime,
+    meals,
+    nutrition,
     social,
     subscriptions,
     user,
+    water,
 )
 from fitbit_local.api.registry import Endpoint, check_rows
 
@@ -35,6 +42,11 @@ FAMILIES = (
     ("devices", devices.ROWS),
     ("social", social.ROWS),
     ("subscriptions", subscriptions.ROWS),
+    # issue 11: body and nutrition
+    ("body", (*body.ROWS, *body_goals.ROWS)),
+    ("foods", foods.ROWS),
+    ("nutrition", (*nutrition.ROWS, *water.ROWS, *food_goals.ROWS)),
+    ("meals", meals.ROWS),
 )
 
 

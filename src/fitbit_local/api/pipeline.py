@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -66,10 +67,12 @@ def check_intraday(services: Services, row: Endpoint, token: AccessToken, user: 
         raise FitbitError("permission_denied")
 
 
-async def read_form(request: Request) -> dict[str, str]:
+async def read_form(request: Request, *, json_body: bool = False) -> dict[str, str]:
     """An urlencoded or multipart body's text fields: Fitbit accepted write parameters there or in the query string
-    [SW defect 7]."""
+    [SW defect 7]; for a row with `json_body`, also a JSON object body's members."""
     content_type = request.headers.get("content-type", "")
+    if json_body and request.method in WRITE_METHODS and content_type.startswith("application/json"):
+        return await read_json_object(request)
     if request.method not in WRITE_METHODS or not content_type.startswith(FORM_TYPES):
         return {}
     try:
@@ -79,6 +82,21 @@ async def read_form(request: Request) -> dict[str, str]:
     except Exception as exc:  # malformed body: Fitbit's own answer, not a 500
         raise FitbitError("request_body_unreadable") from exc
     return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def read_json_object(request: Request) -> dict[str, str]:
+    """A JSON object body's members as parameters, non-string values as their JSON text (Create Meal's
+    ``mealFoods`` [DOC create-meal: a JSON body]). An empty or non-object body holds none (generated clients send
+    ``Content-Type: application/json`` with an empty body and the parameters in the query string)."""
+    try:
+        data = orjson.loads(await request.body() or b"{}")
+    except FitbitError:  # the edge refused the body (too slow, too large)
+        raise
+    except orjson.JSONDecodeError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v if isinstance(v, str) else orjson.dumps(v).decode() for k, v in data.items()}
 
 
 def parse_args(
@@ -158,7 +176,7 @@ def make_endpoint(row: Endpoint, services: Services):
                 if cached is not None:
                     return Response(cached.body, cached.status, headers, media_type=cached.media_type)
             today = local_today(user.current_timezone, now)
-            form = await read_form(request) if row.form else {}
+            form = await read_form(request, json_body=row.json_body) if row.form else {}
             args = parse_args(row, today, path, request.query_params, form, request.scope["path"])
             ctx = RequestContext(
                 request=request,

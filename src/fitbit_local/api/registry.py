@@ -94,6 +94,8 @@ class Endpoint:
     resources: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # {resource} values
     intraday: bool = False  # gated by the intraday permission
     write: bool = False  # refused to read-only apps
+    # Its form parameters may also come as a JSON object body (Create/Update Meal [DOC]).
+    json_body: bool = False
     status: int = 200
     resource_type: str = ""  # the word in "does not have permission to access <resource_type> data"
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # handler constants

@@ -52,24 +52,6 @@ HAND_MAPPED: dict[str, str] = {
 # test fail until it is taken off this list.
 NOT_YET_SERVED = frozenset(
     {
-        # Activity
-        # Body
-        "getBodyFatByDate",
-        "getBodyFatByDatePeriod",
-        "getBodyFatByDateRange",
-        "addBodyFatLog",
-        "deleteBodyFatLog",
-        "getBodyGoals",
-        "UpdateBodyFatGoal",
-        "updateWeightGoal",
-        "getWeightByDate",
-        "getWeightByDatePeriod",
-        "getWeightByDateRange",
-        "addWeightLog",
-        "deleteWeightLog",
-        # Body Time Series
-        "getBodyResourceByDatePeriod",
-        "getBodyResourceByDateRange",
         # Breathing Rate (+ Intraday)
         "getBreathingRateSummaryByDate",
         "getBreathingRateSummaryByInterval",
@@ -78,10 +60,8 @@ NOT_YET_SERVED = frozenset(
         # Cardio Fitness Score (VO2 Max)
         "getVo2MaxSummaryByDate",
         "getVo2MaxSummaryByInterval",
-        # Devices
         # Electrocardiogram
         "getEcgLogList",
-        # Friends
         # Heart Rate Variability (+ Intraday)
         "getHrvSummaryDate",
         "getHrvSummaryInterval",
@@ -90,37 +70,6 @@ NOT_YET_SERVED = frozenset(
         # Irregular Rhythm Notifications
         "getIrnAlertsList",
         "getIrnProfile",
-        # Nutrition
-        "getFoodsLocales",
-        "getFoodsGoal",
-        "addUpdateFoodsGoal",
-        "getFoodsByDate",
-        "getWaterByDate",
-        "getWaterGoal",
-        "addUpdateWaterGoal",
-        "addFoodsLog",
-        "deleteFoodsLog",
-        "editFoodsLog",
-        "addWaterLog",
-        "deleteWaterLog",
-        "updateWaterLog",
-        "getFavoriteFoods",
-        "getFrequentFoods",
-        "addFavoriteFood",
-        "deleteFavoriteFood",
-        "getMeals",
-        "addMeal",
-        "updateMeal",
-        "deleteMeal",
-        "getRecentFoods",
-        "addFoods",
-        "deleteFoods",
-        "getFoodsInfo",
-        "getFoodsUnits",
-        "getFoodsList",
-        # Nutrition Time Series
-        "getFoodsByDateRange",
-        "getFoodsResourceByDatePeriod",
         # Sleep
         "deleteSleep",
         "getSleepByDate",
@@ -139,7 +88,6 @@ NOT_YET_SERVED = frozenset(
         "getTempCoreSummaryByInterval",
         "getTempSkinSummaryDate",
         "getTempSkinSummaryByInterval",
-        # User
     }
 )
 

@@ -10,6 +10,8 @@ M_PER_FOOT = 0.3048
 CM_PER_INCH = 2.54
 KG_PER_POUND = 0.45359237
 KG_PER_STONE = 6.35029318
+ML_PER_FL_OZ = 29.5735295625  # US customary fluid ounce
+ML_PER_CUP = 236.5882365  # US customary cup: 8 fl oz
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,26 @@ class UnitSystem:
             return kg / KG_PER_STONE
         return kg
 
+    def weight_to_kg(self, value: float) -> float:
+        """A weight given in this unit system (pounds for en_US, stones for en_GB), in kilograms."""
+        if self.name == "en_US":
+            return value * KG_PER_POUND
+        if self.name == "en_GB":
+            return value * KG_PER_STONE
+        return value
+
+    def liquid(self, ml: float) -> float:
+        """Water: fluid ounces for en_US, millilitres otherwise [reference §9.1]."""
+        return ml / ML_PER_FL_OZ if self.name == "en_US" else ml
+
+    def liquid_to_ml(self, value: float) -> float:
+        return value * ML_PER_FL_OZ if self.name == "en_US" else value
+
+    @property
+    def liquid_unit(self) -> str:
+        """The ``unit`` a water amount in this system is in (Create Water Log's ``unit`` values)."""
+        return "fl oz" if self.name == "en_US" else "ml"
+
     @property
     def profile_unit(self) -> str:
         """The profile's unit settings other than weight (distanceUnit, heightUnit, waterUnit, …): ``en_US`` or
@@ -61,3 +83,7 @@ def unit_system_for(accept_language: str | None) -> UnitSystem:
     if first == "en_gb":
         return UK
     return METRIC
+
+
+# Create/Update Water Log's ``unit`` parameter: "ml", "fl oz" or "cup" [DOC create-water-log].
+LIQUID_UNITS_ML = {"ml": 1.0, "fl oz": ML_PER_FL_OZ, "cup": ML_PER_CUP}

@@ -19,6 +19,7 @@ from typing import Any
 from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.sources.exercises import store_detected_exercises
 from fitbit_local.sources.synthetic import Person, generate
+from fitbit_local.sources.synthetic.logged import store_synthetic_logs
 from fitbit_local.store import Store
 from fitbit_local.store.users import User, password_matches
 
@@ -76,6 +77,7 @@ def store_synthetic_days(
     store_detected_exercises(
         store, user.id, start, end
     )  # issue 12: SmartTrack-like logs from the stored minutes
+    store_synthetic_logs(store, user, first, end, seed)  # weigh-ins, food and water (issue 11)
     return stored
 
 

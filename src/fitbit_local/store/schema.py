@@ -7,6 +7,7 @@ Secrets, codes and tokens are stored as SHA-256 hashes only (anchors §4.8 K2).
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -394,3 +395,101 @@ request_log = Table(
     Column("rate_remaining", Integer, nullable=True),  # Fitbit-Rate-Limit-Remaining of the response
     Column("explanation", Text, nullable=True),  # X-Fitbit-Local-Explanation of a refusal
 )
+# --- Issue 11: body and nutrition -----------------------------------------------------------------------------------
+
+# Weight and body-fat logs. ``log_id`` is the log's local date and time as milliseconds since 1970 (Fitbit's weight
+# and fat logIds were such timestamps [DOC examples]), so one user has one log of a kind per second: a second log at
+# the same second replaces the first. Weight in kilograms, fat in percent, BMI as computed when logged.
+body_logs = Table(
+    "body_logs",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(8), primary_key=True),  # weight | fat
+    Column("log_id", BigInteger, primary_key=True),
+    Column("day", String(10), nullable=False),
+    Column("time", String(8), nullable=False),  # HH:MM:SS
+    Column("value", Float, nullable=False),
+    Column("bmi", Float, nullable=True),
+    Column("source", String(16), nullable=False),  # API | Aria | AriaAir | Withings | Web
+)
+Index("ix_body_logs_user_kind_day", body_logs.c.user_id, body_logs.c.kind, body_logs.c.day)
+
+# Body goals: at most one row per user. Weights in kilograms.
+body_goals = Table(
+    "body_goals",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("weight_kg", Float, nullable=True),
+    Column("start_weight_kg", Float, nullable=True),
+    Column("start_date", String(10), nullable=True),
+    Column("fat", Float, nullable=True),
+)
+
+# Food logs. ``food_id`` is a food of the shipped database (data/foods.json) or of custom_foods; NULL for a quick
+# log by name and calories. The nutritional values are those of the logged amount, fixed when logged.
+food_logs = Table(
+    "food_logs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the logId
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("logged_at", Float, nullable=False),  # sandbox clock: the order of recent foods
+    Column("food_id", BigInteger, nullable=True),
+    Column("name", String(200), nullable=False),
+    Column("brand", String(200), nullable=False),
+    Column("meal_type_id", Integer, nullable=False),
+    Column("unit_id", Integer, nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("nutrition", Text, nullable=False),  # JSON {calories, carbs, fat, fiber, protein, sodium}
+)
+Index("ix_food_logs_user_day", food_logs.c.user_id, food_logs.c.day)
+
+water_logs = Table(
+    "water_logs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the logId
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("amount_ml", Float, nullable=False),
+)
+Index("ix_water_logs_user_day", water_logs.c.user_id, water_logs.c.day)
+
+# A user's private foods (Create Food). Ids continue above the shipped database's.
+custom_foods = Table(
+    "custom_foods",
+    metadata,
+    Column("food_id", BigInteger, primary_key=True),
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("data", Text, nullable=False),  # JSON: the food as the database holds one
+)
+
+favorite_foods = Table(
+    "favorite_foods",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("food_id", BigInteger, primary_key=True),
+)
+
+# Food and water goals: at most one row per user; NULL columns are not set (defaults apply).
+nutrition_goals = Table(
+    "nutrition_goals",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("calories", Integer, nullable=True),
+    Column("intensity", String(16), nullable=True),
+    Column("personalized", Boolean, nullable=True),
+    Column("water_ml", Float, nullable=True),
+    Column("water_start_date", String(10), nullable=True),
+)
+
+# Meals: a named set of foods with amounts a user logs together.
+meals = Table(
+    "meals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", String(500), nullable=False),
+    Column("foods", Text, nullable=False),  # JSON [{foodId, amount, unitId}]
+)
+Index("ix_meals_user", meals.c.user_id)
