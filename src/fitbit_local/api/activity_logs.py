@@ -17,14 +17,11 @@ from fitbit_local.api.activity_log_views import (
 from fitbit_local.api.activity_types import activity_type
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.days import frame
-from fitbit_local.api.params import parse_date, second_of_day
+from fitbit_local.api.params import entity_id_parser, parse_date, second_of_day
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
-from fitbit_local.api.spans import register_convertor
 from fitbit_local.api.user import stride_lengths_cm
 from fitbit_local.errors import FitbitError
 from fitbit_local.store.activity_logs import ActivityLog, ActivityLogRepository, NewActivityLog
-
-register_convertor("digits", r"\d+")  # log ids: /activities/list.json and /favorite.json are not logs
 
 LIST_MAX = 100  # [DOC get-activity-log-list: limit maximum 100]
 WALK_RUN_PARENTS = {90013: "walking", 90009: "running"}  # steps as a distance unit [SW addActivitiesLog]
@@ -194,10 +191,7 @@ def create_log(ctx: RequestContext) -> dict[str, Any]:
     return {"activityLog": summary_item(ctx, log, favorites(ctx))}
 
 
-def parse_log_id(raw: str, scope: ParseScope) -> int:
-    if not re.fullmatch(r"\d{1,18}", raw):
-        raise FitbitError("entity_not_found")
-    return int(raw)
+parse_log_id = entity_id_parser()
 
 
 LOG_ID = Param(

@@ -19,7 +19,7 @@ import numpy as np
 from fitbit_local.api import schemas
 from fitbit_local.api.activity import json_number
 from fitbit_local.api.context import RequestContext
-from fitbit_local.api.params import DATE, RESOURCE, parse_date, second_of_day
+from fitbit_local.api.params import DATE, RESOURCE, entity_id_parser, parse_date, second_of_day
 from fitbit_local.api.registry import PERIODS, Endpoint, Param, ParseScope, Shape
 from fitbit_local.api.series_rows import time_series_rows
 from fitbit_local.errors import FitbitError
@@ -75,11 +75,7 @@ def _log_time(raw: str, scope: ParseScope) -> str:
     return f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
 
 
-def _log_id(raw: str, scope: ParseScope) -> int:
-    """A log id is a number; anything else names no log of the user's."""
-    if not raw.isdigit() or len(raw) > 19 or int(raw) >= 2**63:  # ids are 64-bit [DOC application-design]
-        raise FitbitError("entity_not_found")
-    return int(raw)
+_log_id = entity_id_parser(bits=63)  # a weight or fat log id is its time in ms, in a BIGINT column
 
 
 NUMBER_PATTERN = r"^\d+(\.\d+)?$"

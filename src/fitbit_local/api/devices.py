@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
+from fitbit_local.api.params import entity_id_parser
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.errors import FitbitError
 from fitbit_local.store.devices import Alarm, AlarmRepository, AlarmSettings
@@ -161,8 +162,7 @@ def _id(raw: str, scope: ParseScope) -> str:
     return raw
 
 
-def _alarm_id(raw: str, scope: ParseScope) -> int:
-    return int(_id(raw, scope))
+_alarm_id = entity_id_parser()
 
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d([+-](0\d|1[0-4]):[0-5]\d)?$")

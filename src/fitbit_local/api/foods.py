@@ -29,13 +29,11 @@ from fitbit_local.api.food_catalogue import (
     unit_json,
 )
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
-from fitbit_local.api.spans import register_convertor
 from fitbit_local.errors import FitbitError
 from fitbit_local.store import Store
 from fitbit_local.store.nutrition import FoodLog, NutritionRepository
 
 U = "/user/{user_id}"
-register_convertor("logid", "[0-9]+")  # a log's or meal's id: never a word such as water.json or goal.json
 
 
 @cache
@@ -393,7 +391,7 @@ ROWS: tuple[Endpoint, ...] = (
     _row(
         "deleteFoods",
         "DELETE",
-        U + "/foods/{food_id}.json",
+        U + "/foods/{food_id:digits}.json",
         delete_food,
         schemas.EMPTY,
         "Delete Custom Food",

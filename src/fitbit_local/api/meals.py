@@ -15,6 +15,7 @@ from fitbit_local.api.body import invalid
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.food_catalogue import UNIT, round_number, unit_json
 from fitbit_local.api.foods import find_food, nutrition_store
+from fitbit_local.api.params import entity_id_parser
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.errors import FitbitError
 from fitbit_local.store.nutrition import Meal
@@ -56,10 +57,7 @@ def _meal_foods(raw: str, scope: ParseScope) -> list[dict[str, Any]]:
     return out
 
 
-def _meal_id(raw: str, scope: ParseScope) -> int:
-    if not raw.isdigit() or len(raw) > 18:
-        raise FitbitError("entity_not_found")
-    return int(raw)
+_meal_id = entity_id_parser()
 
 
 MEAL_ID = Param(
@@ -184,7 +182,7 @@ MEAL = schemas.obj(
     }
 )
 _ONE = schemas.obj({"meal": MEAL})
-_PATH = U + "/{meal_id:logid}.json"
+_PATH = U + "/{meal_id:digits}.json"
 ROWS: tuple[Endpoint, ...] = (
     Endpoint(
         "getMeals",

@@ -301,7 +301,7 @@ ROWS: tuple[Endpoint, ...] = (
     nutrition_row(
         "editFoodsLog",
         "POST",
-        "/{log_id:logid}.json",
+        "/{log_id:digits}.json",
         edit_food_log,
         schemas.obj({"foodLog": FOOD_LOG}),
         "Update Food Log",
@@ -312,7 +312,7 @@ ROWS: tuple[Endpoint, ...] = (
     nutrition_row(
         "deleteFoodsLog",
         "DELETE",
-        "/{log_id:logid}.json",
+        "/{log_id:digits}.json",
         delete_food_log,
         schemas.EMPTY,
         "Delete Food Log",

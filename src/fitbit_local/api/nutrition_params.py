@@ -6,16 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fitbit_local.api.body import invalid
+from fitbit_local.api.params import entity_id_parser
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
-from fitbit_local.errors import FitbitError
 
 U = "/user/{user_id}/foods/log"
 
 
-def parse_log_id(raw: str, scope: ParseScope) -> int:
-    if len(raw) > 18:
-        raise FitbitError("entity_not_found")
-    return int(raw)
+parse_log_id = entity_id_parser()
 
 
 def boolean_param(field: str) -> Callable[[str, ParseScope], bool]:

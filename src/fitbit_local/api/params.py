@@ -9,6 +9,7 @@ would only make the calendar arithmetic around it (periods, the neighbouring loc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -146,6 +147,30 @@ def _resource(raw: str, scope: ParseScope) -> Any:
 
 def _utc(raw: str, scope: ParseScope) -> bool:
     return raw.upper() == "UTC"
+
+
+ID_BITS = 31  # the store's autoincrement ids are INTEGER columns (4 bytes on PostgreSQL)
+
+
+def entity_id(raw: str, *, bits: int = ID_BITS) -> int | None:
+    """The number a path id names, or None when it is no id a stored entity can have: not all digits, or beyond
+    what the id column holds (a value PostgreSQL would refuse to compare, never a 500)."""
+    if not raw.isdigit() or len(raw) > 20 or int(raw) >= 2**bits:
+        return None
+    return int(raw)
+
+
+def entity_id_parser(*, bits: int = ID_BITS) -> Callable[[str, ParseScope], int]:
+    """A path parser for a stored entity's id (a log, an alarm, a meal): Fitbit's 404 "Requested entity was not
+    found" for anything that cannot name one."""
+
+    def parse(raw: str, scope: ParseScope) -> int:
+        value = entity_id(raw, bits=bits)
+        if value is None:
+            raise FitbitError("entity_not_found")
+        return value
+
+    return parse
 
 
 DATE_SCHEMA = {"type": "string", "pattern": r"^(today|\d{4}-\d{1,2}-\d{1,2})$"}

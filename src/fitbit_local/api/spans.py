@@ -49,6 +49,7 @@ def register_convertor(name: str, regex: str) -> None:
 # Families served under /activities/ by their own rows: the generic {resource} never captures them.
 _OWN_FAMILIES = ("heart", "active-zone-minutes", "tracker", "date")
 register_convertor("tsperiod", "|".join(PERIODS))
+register_convertor("digits", "[0-9]+")  # an entity id (a log, a meal, a food): never a word such as list.json
 register_convertor("activityresource", "".join(f"(?!{re.escape(f)}/)" for f in _OWN_FAMILIES) + "[^/]+")
 
 

@@ -137,7 +137,7 @@ ROWS: tuple[Endpoint, ...] = (
     nutrition_row(
         "updateWaterLog",
         "POST",
-        "/water/{log_id:logid}.json",
+        "/water/{log_id:digits}.json",
         update_water_log,
         schemas.obj({"waterLog": WATER_LOG}),
         "Update Water Log",
@@ -148,7 +148,7 @@ ROWS: tuple[Endpoint, ...] = (
     nutrition_row(
         "deleteWaterLog",
         "DELETE",
-        "/water/{log_id:logid}.json",
+        "/water/{log_id:digits}.json",
         delete_water_log,
         schemas.EMPTY,
         "Delete Water Log",
