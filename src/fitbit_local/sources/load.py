@@ -27,7 +27,12 @@ BATCH_DAYS = 30
 def person_for(user: User, seed: int) -> Person:
     sex = user.sex if user.sex in ("MALE", "FEMALE") else None
     return Person.draw(
-        seed, birth_date=user.birth_date, sex=sex, height_cm=user.height_cm, weight_kg=user.weight_kg
+        seed,
+        birth_date=user.birth_date,
+        sex=sex,
+        height_cm=user.height_cm,
+        weight_kg=user.weight_kg,
+        timezone=user.current_timezone,  # the hemisphere sets the phase of the seasons
     )
 
 

@@ -61,12 +61,12 @@ AR_WINDOW = 40  # 0.8**40 ~ 1e-4: truncation error far below a bpm
 RHR_DAY_SD = 1.8  # stationary SD of the day-to-day RHR wobble
 ILLNESS_BPM = 10.0  # resting-HR rise at the worst of an illness (Radin et al. 2020: +5-10)
 SEASONAL_BPM = 1.5  # +-: maximum mid-winter, minimum mid-summer (Quer et al. 2020), phase by hemisphere
-ACT_PHI = 0.7  # day-to-day persistence of everyday activity
+ACT_PHI = 0.75  # day-to-day persistence of everyday activity
 ACT_WINDOW = 30
 ILLNESS_START_P = 1 / 120
-ILLNESS_MAX_DAYS = 12
+ILLNESS_DAYS = (4, 12)
 SPELL_START_P = 1 / 75  # vacations, busy or lazy weeks
-SPELL_MAX_DAYS = 14
+SPELL_DAYS = (3, 14)
 LOW_DAY_P = 0.025  # sick-ish, travel or desk days of a few hundred to a couple of thousand steps
 UNWORN_DAY_P = 0.04
 UNWORN_NIGHT_P = 0.03
@@ -83,7 +83,7 @@ TAU_OFF_S = 90.0
 HR_SATURATION = 0.97  # of max HR
 FLOOR_M = 3.048  # Fitbit counts a floor per 10 ft climbed
 # sedentary postures: (share, METs range, heart-rate offset bpm) - lying/reclining, sitting, standing
-POSTURES = ((0.3, (1.05, 1.2), -1.5), (0.5, (1.26, 1.44), 5.0), (0.20, (1.3, 1.44), 11.0))
+POSTURES = ((0.3, (1.05, 1.2), -4.0), (0.5, (1.26, 1.44), 5.0), (0.20, (1.3, 1.44), 11.0))
 UPRIGHT_BPM = 9.0  # standing part of the heart-rate response to walking
 STRESS_SD = 3.5  # bpm, slow minute-level AR(1) while awake
 MEAL_BPM = 7.0  # post-prandial rise, decaying over ~1.5 h
@@ -98,7 +98,7 @@ EXERCISE_DURATIONS: dict[str, tuple[int, int]] = {
     "bike": (30, 90),
     "strength": (30, 60),
 }
-RUN_WALK_SPEED = 125.0  # m/min: below this, a minute of a run is walked (warm-up, cool-down)
+RUN_WALK_SPEED = 110.0  # m/min: below this, a minute of a run is walked (warm-up, cool-down)
 
 
 def _windowed_ar(seed: int, stream: int, ordinals: np.ndarray, phi: float, window: int) -> np.ndarray:
@@ -112,16 +112,17 @@ def _windowed_ar(seed: int, stream: int, ordinals: np.ndarray, phi: float, windo
 
 
 def _episodes(
-    seed: int, ordinals: np.ndarray, streams: tuple[int, int], p: float, max_days: int
+    seed: int, ordinals: np.ndarray, streams: tuple[int, int], p: float, days: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each ordinal, the most recent episode covering it (episodes start with probability `p` a day and last
-    1..max_days): (covered, start ordinal, length)."""
-    back = ordinals[:, None] - np.arange(max_days)[None, :]  # column k: k days ago
-    candidates = np.arange(int(ordinals[0]) - max_days + 1, int(ordinals[-1]) + 1)
+    days[0]..days[1] days): (covered, start ordinal, length)."""
+    lo, hi = days
+    back = ordinals[:, None] - np.arange(hi)[None, :]  # column k: k days ago
+    candidates = np.arange(int(ordinals[0]) - hi + 1, int(ordinals[-1]) + 1)
     starts = _hash_uniform(seed, streams[0], candidates) < p
-    lengths = np.ceil(_hash_uniform(seed, streams[1], candidates) * max_days).astype(np.int64)
+    lengths = lo + np.floor(_hash_uniform(seed, streams[1], candidates) * (hi - lo + 1)).astype(np.int64)
     idx = back - candidates[0]
-    covering = starts[idx] & (np.arange(max_days)[None, :] < lengths[idx])
+    covering = starts[idx] & (np.arange(hi)[None, :] < lengths[idx])
     covered = covering.any(axis=1)
     k = np.argmax(covering, axis=1)  # the most recent (smallest k)
     start = back[np.arange(len(ordinals)), k]
@@ -158,34 +159,47 @@ class DayStates:
     exercise_minutes: np.ndarray  # planned session length
     charge: np.ndarray  # bool: the tracker is charged that day
     partial: np.ndarray  # bool: put on late or taken off early
+    expected_steps: np.ndarray  # everyday steps + the session's at the person's usual cadence for it
 
     @property
     def dates(self) -> list[dt.date]:
         return [dt.date.fromordinal(int(o)) for o in self.ordinals]
 
 
+def _illness(seed: int, ordinals: np.ndarray) -> np.ndarray:
+    """0..1 per day: episodes of 4-12 days start with ILLNESS_START_P a day, rise over 2-4 days and fade over 2-5;
+    the worst day of an episode reaches its severity (0.5-1); overlapping episodes: the worse one counts."""
+    lo, hi = ILLNESS_DAYS
+    candidates = np.arange(int(ordinals[0]) - hi + 1, int(ordinals[-1]) + 1)
+    starts = _hash_uniform(seed, _S_ILL_START, candidates) < ILLNESS_START_P
+    length = lo + np.floor(_hash_uniform(seed, _S_ILL_LEN, candidates) * (hi - lo + 1))
+    u = _hash_uniform(seed, _S_ILL_RAMP, candidates)
+    up, down = 2 + 2 * u, 2 + 3 * u
+    severity = 0.5 + 0.5 * _hash_uniform(seed, _S_ILL_SIZE, candidates)
+
+    def shape(c: np.ndarray, t: np.ndarray) -> np.ndarray:
+        return np.minimum(1.0, (t + 1) / up[c]) * np.clip((length[c] - t) / down[c], 0.0, 1.0)
+
+    grid = np.arange(hi)[None, :]
+    everyone = np.arange(len(candidates))[:, None]
+    peak = np.where(grid < length[:, None], shape(everyone, grid), 0.0).max(axis=1)
+    c = (ordinals[:, None] - np.arange(hi)[None, :]) - candidates[0]  # candidate started k days ago
+    t = np.broadcast_to(np.arange(hi)[None, :], c.shape)
+    level = np.where(starts[c] & (t < length[c]), severity[c] * shape(c, t) / peak[c], 0.0)
+    return level.max(axis=1)
+
+
 def day_states(person: Person, seed: int, start: dt.date, days: int) -> DayStates:
     """Cross-day state of `days` days from `start`; each day's values depend on (person, seed, date) alone."""
     o = np.arange(start.toordinal(), start.toordinal() + days)
-    # illness: 4-12 days, rising over 1-3 days and fading over 2-5; resting HR +4-10 bpm at the worst
-    ill, ill_start, ill_len = _episodes(
-        seed, o, (_S_ILL_START, _S_ILL_LEN), ILLNESS_START_P, ILLNESS_MAX_DAYS
-    )
-    ill_len = np.maximum(ill_len, 4)
-    u = _hash_uniform(seed, _S_ILL_RAMP, ill_start)
-    up, down = 1 + 2 * u, 2 + 3 * u
-    t = o - ill_start
-    severity = 0.5 + 0.5 * _hash_uniform(seed, _S_ILL_SIZE, ill_start)
-    shape = np.minimum(1.0, (t + 1) / up) * np.clip((ill_len - t) / down, 0.0, 1.0)
-    illness = np.where(ill & (t < ill_len), severity * shape, 0.0)
-
+    illness = _illness(seed, o)
     rhr = (
         person.rhr0
         + SEASONAL_BPM * person.seasonality * _seasonal(o, 15.0)
         + RHR_DAY_SD * _windowed_ar(seed, _S_RHR, o, AR_PHI, AR_WINDOW)
         + ILLNESS_BPM * illness
     )
-    spell, spell_start, _ = _episodes(seed, o, (_S_SPELL_START, _S_SPELL_LEN), SPELL_START_P, SPELL_MAX_DAYS)
+    spell, spell_start, _ = _episodes(seed, o, (_S_SPELL_START, _S_SPELL_LEN), SPELL_START_P, SPELL_DAYS)
     activity = (
         person.steps_persist_sd * _windowed_ar(seed, _S_ACT, o, ACT_PHI, ACT_WINDOW)
         + person.season_steps_amp * person.seasonality * _seasonal(o, 196.0)
@@ -225,6 +239,8 @@ def day_states(person: Person, seed: int, start: dt.date, days: int) -> DayState
         exercise_minutes=np.where(does, minutes, 0),
         charge=charge_days[k] == o,
         partial=_hash_uniform(seed, _S_PARTIAL, o) < PARTIAL_WEAR_P,
+        expected_steps=target
+        + np.where(does, minutes, 0) * np.array([session_cadence(person, str(k)) for k in kind]),
     )
 
 
@@ -270,10 +286,23 @@ class DayPlan:
         return self.steps_target + (ex.cadence * ex.duration_min * 0.9 if ex else 0.0)
 
 
-def _session(person: Person, rng: np.random.Generator, kind: str) -> tuple[float, float, float, float]:
+def session_cadence(person: Person, kind: str) -> float:
+    """Average steps per minute over a typical session of `kind` (warm-up and cool-down included)."""
+    if kind == "run":
+        speed = running_speed(0.72 * person.vo2max_mets)
+        return 0.9 * float(np.clip(speed / person.stride_run_m, 150.0, 188.0))
+    if kind in ("walk", "hike"):
+        return 0.9 * ((116.0 if kind == "walk" else 102.0) + 3.0 * person.fitness)
+    return 8.0 if kind == "strength" else 0.0
+
+
+def _session(
+    person: Person, rng: np.random.Generator, kind: str, day: dt.date
+) -> tuple[float, float, float, float]:
     """(METs, cadence, speed m/min, grade) of a session: the intensity is a share of the person's aerobic capacity,
     the pace the one that intensity pays for (ACSM equations), the cadence the pace over the profile's stride."""
     vo2 = person.vo2max_mets
+    age = person.age_on(day)
     if kind == "run":
         mets = float(rng.uniform(0.62, 0.82)) * vo2
         speed = running_speed(mets)
@@ -282,12 +311,14 @@ def _session(person: Person, rng: np.random.Generator, kind: str) -> tuple[float
         return float(running_mets(speed)), cadence, speed, 0.0
     if kind in ("walk", "hike"):
         lo, hi = (105.0, 128.0) if kind == "walk" else (92.0, 112.0)
-        cadence = float(np.clip(rng.uniform(lo, hi) + 3.0 * person.fitness, 90.0, 135.0))
+        cadence = float(
+            np.clip(rng.uniform(lo, hi) + 3.0 * person.fitness - 0.3 * max(age - 40, 0), 85.0, 135.0)
+        )
         speed = cadence * person.stride_walk_m
         grade = float(rng.uniform(0.0, 0.03) if kind == "walk" else rng.uniform(0.05, 0.14))
-        # nobody keeps climbing above ~80 % of capacity for an hour: the grade gives
+        # a walk or hike is kept comfortable (about half the capacity, less with age): the grade gives
         flat = float(walking_mets(speed))
-        cap = 0.8 * vo2
+        cap = max(1.0 + (vo2 - 1.0) * (0.6 - 0.004 * max(age - 40, 0)), 2.0)
         if flat + 1.8 * speed * grade / 3.5 > cap:
             grade = max(0.0, (cap - flat) * 3.5 / (1.8 * speed))
         return float(walking_mets(speed, grade)), cadence, speed, grade
@@ -332,7 +363,7 @@ def day_plan(
         weekend = day.weekday() >= 5
         start = int(round(person.exercise_start_min + (90.0 if weekend else 0.0) + rng.normal(0.0, 45.0)))
         start = int(np.clip(start, awake_start + 20, awake_end - duration - 20))
-        mets, cadence, speed, grade = _session(person, rng, kind)
+        mets, cadence, speed, grade = _session(person, rng, kind, day)
         exercise = Exercise(
             kind=kind,
             start_minute=start,
@@ -468,7 +499,9 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     ex = plan.exercise
     walk_share = rng.uniform(0.45, 0.7)
     # usual walking cadence: slower with age, quicker with fitness (Tudor-Locke et al. 2018)
-    cadence = float(np.clip(rng.normal(108.0 - 0.25 * (age - 40) + 3.0 * person.fitness, 5.0), 85.0, 128.0))
+    cadence = float(
+        np.clip(rng.normal(108.0 - 0.5 * max(age - 40, 0) + 3.0 * person.fitness, 5.0), 80.0, 128.0)
+    )
     walk_minutes = walk_share * plan.steps_target / cadence
     light_minutes = min((1 - walk_share) * plan.steps_target / 11.0, 480.0)
     ex_len = ex.duration_min if ex else 0
@@ -619,9 +652,11 @@ def _heart(
         stress[m] = s
     stress = STRESS_SD * (np.exp(0.5 * stress) - 1.0)
     everyday = posture_bpm + np.maximum(stress, -2.0) + _meals(person, plan, rng, m_all)
-    # share of the heart-rate reserve ~ share of the MET reserve (Swain & Leutholtz 1997), slightly concave
-    frac = np.clip((mets - 1.0) / (person.vo2max_mets - 1.0), 0.0, 1.0) ** 0.9
-    target = rhr + circ + everyday + frac * (ceiling - rhr - everyday)
+    # share of the heart-rate reserve ~ share of the MET reserve (Swain & Leutholtz 1997), linear
+    frac = np.clip((mets - 1.0) / (person.vo2max_mets - 1.0), 0.0, 1.0)
+    # posture, stress and meals move the heart at rest; under load the work sets it (the larger plus half the smaller)
+    work = frac * (ceiling - rhr)
+    target = rhr + circ + np.maximum(everyday, work) + 0.5 * np.minimum(np.maximum(everyday, 0.0), work)
     dip = np.zeros(MINUTES_PER_DAY)
     for code, share in SLEEP_DIP.items():
         dip[sleep == code] = share

@@ -145,7 +145,7 @@ class Person:
     @property
     def seasonality(self) -> float:
         """+1 north, -1 south, scaled down towards the equator (no seasons in the tropics)."""
-        return float(np.sign(self.latitude) * np.clip((abs(self.latitude) - 10.0) / 30.0, 0.0, 1.0))
+        return float(np.sign(self.latitude) * np.clip((abs(self.latitude) - 10.0) / 25.0, 0.0, 1.0))
 
     def age_on(self, day: dt.date) -> int:
         return age_on(self.birth_date, day)
@@ -212,13 +212,13 @@ class Person:
         weekend_steps_factor = float(rng.uniform(0.72, 0.95))
 
         # Exercise: how often follows the habit; what follows fitness and age (runners can sustain a run).
-        weekly = float(np.clip(1.6 + 1.4 * habit - 0.01 * (age - 40) + rng.normal(0.0, 0.6), 0.0, 6.0))
+        weekly = float(np.clip(1.7 + 1.4 * habit - 0.045 * (age - 40) + rng.normal(0.0, 0.6), 0.0, 6.0))
         run_ok = vo2max_mets * 0.85 >= _run_floor_mets(height_cm)
         weights = {
-            "walk": 1.0 + 0.03 * max(age - 40, 0),
-            "hike": 0.35,
+            "walk": 0.5 + 0.04 * max(age - 35, 0),
+            "hike": 0.35 if age < 60 else 0.15,
             "run": (1.6 + 1.0 * fitness - 0.03 * (age - 30)) if run_ok else 0.0,
-            "bike": 0.5 + 0.4 * max(fitness, 0.0),
+            "bike": 0.5 + 0.4 * max(fitness, 0.0) + (0.4 if age < 40 else 0.0),
             "strength": 0.6 if male else 0.45,
         }
         kinds_list = list(weights)
@@ -253,7 +253,7 @@ class Person:
             latitude=latitude,
             season_steps_amp=round(float(rng.uniform(0.05, 0.10)), 3),
             steps_day_sd=round(float(rng.uniform(0.18, 0.28)), 3),
-            steps_persist_sd=round(float(rng.uniform(0.2, 0.3)), 3),
+            steps_persist_sd=round(float(rng.uniform(0.24, 0.34)), 3),
             stairs_per_day=round(float(rng.gamma(2.0, 2.0)), 2),
         )
 
