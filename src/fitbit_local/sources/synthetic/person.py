@@ -261,7 +261,7 @@ class Person:
 def _run_floor_mets(height_cm: float) -> float:
     """METs of the slowest run (150 steps/min at the running stride), ACSM running equation."""
     speed = 150.0 * WALK_STRIDE_PER_HEIGHT * RUN_STRIDE_FACTOR * height_cm / 100.0
-    return running_mets(speed)
+    return float(running_mets(speed))
 
 
 def walking_mets(speed_m_min: float | np.ndarray, grade: float | np.ndarray = 0.0) -> float | np.ndarray:
