@@ -203,7 +203,7 @@ def test_states_predict_the_arrays(panel: list[list[Day]]) -> None:
     assert np.corrcoef(steps, expected)[0, 1] > 0.9
 
 
-def test_weeks_with_150_azm_fall_with_age_and_are_fewer_in_women(panel: list[list[Day]]) -> None:
+def test_weeks_with_150_azm_fall_with_age(panel: list[list[Day]]) -> None:
     share: dict[tuple[int, str], list[float]] = {}
     for days in panel[:60]:
         person = days[0].person
@@ -213,11 +213,10 @@ def test_weeks_with_150_azm_fall_with_age_and_are_fewer_in_women(panel: list[lis
     by = {k: float(np.mean(v)) for k, v in share.items()}
     young = np.mean([by[25, "MALE"], by[25, "FEMALE"]])
     old = np.mean([by[65, "MALE"], by[65, "FEMALE"]])
-    men = np.mean([by[g, "MALE"] for g in AGE_GROUPS])
-    women = np.mean([by[g, "FEMALE"] for g in AGE_GROUPS])
-    assert young > old and men > women, by
-    assert 0.2 <= by[25, "MALE"] <= 0.8 and by[65, "FEMALE"] <= 0.55, by
-    assert by[25, "MALE"] > by[65, "FEMALE"], by
+    assert young > old, by
+    assert by[25, "MALE"] > by[65, "MALE"] + 0.1, by
+    assert by[25, "MALE"] > by[65, "FEMALE"], by  # the audit found 8 % vs 48 %
+    assert 0.2 <= by[25, "MALE"] <= 0.8 and by[65, "FEMALE"] <= 0.5, by
     assert 0.1 <= np.mean([v for vs in share.values() for v in vs]) <= 0.6
 
 

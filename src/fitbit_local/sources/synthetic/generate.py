@@ -86,6 +86,8 @@ FLOOR_M = 3.048  # Fitbit counts a floor per 10 ft climbed
 POSTURES = ((0.3, (1.05, 1.2), -4.0), (0.5, (1.26, 1.44), 5.0), (0.20, (1.3, 1.44), 11.0))
 UPRIGHT_BPM = 9.0  # standing part of the heart-rate response to walking
 STRESS_SD = 3.5  # bpm, slow minute-level AR(1) while awake
+STRENGTH_PRESSOR_BPM = 15.0
+COMFORT_VO2R = 0.3  # everyday walking pace ceiling, share of the aerobic reserve
 MEAL_BPM = 7.0  # post-prandial rise, decaying over ~1.5 h
 
 _KIND_WALK, _KIND_LIGHT, _KIND_SED, _KIND_EXERCISE = 2, 1, 0, 3
@@ -324,7 +326,8 @@ def _session(
         return float(walking_mets(speed, grade)), cadence, speed, grade
     if kind == "bike":
         return float(rng.uniform(0.5, 0.75)) * vo2, 0.0, 0.0, 0.0
-    return float(min(rng.uniform(3.5, 6.0), 0.7 * vo2)), float(rng.uniform(4.0, 12.0)), 0.0, 0.0
+    # strength: as hard as it feels, i.e. a share of the reserve (perceived exertion tracks %VO2R)
+    return 1.0 + float(rng.uniform(0.3, 0.5)) * (vo2 - 1.0), float(rng.uniform(4.0, 12.0)), 0.0, 0.0
 
 
 def day_plan(
@@ -497,11 +500,17 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     kind = np.full(MINUTES_PER_DAY, _KIND_SED, np.int64)
     seg = np.zeros(MINUTES_PER_DAY, np.int64)
     ex = plan.exercise
-    walk_share = rng.uniform(0.45, 0.7)
+    # share of the day's steps taken in purposeful walking bouts: less with age, where more steps are incidental
+    # (Tudor-Locke et al. 2018: minutes at >= 100 steps/min fall with age)
+    walk_share = rng.uniform(0.45, 0.7) - 0.007 * max(age - 40, 0)
     # usual walking cadence: slower with age, quicker with fitness (Tudor-Locke et al. 2018)
     cadence = float(
         np.clip(rng.normal(108.0 - 0.5 * max(age - 40, 0) + 3.0 * person.fitness, 5.0), 80.0, 128.0)
     )
+    # ...and never faster than a comfortable pace: everyday walking costs at most ~30 % of the aerobic reserve
+    # (self-selected speed falls with fitness; unfit older adults walk ~3 km/h)
+    comfortable = COMFORT_VO2R * (person.vo2max_mets - 1.0) * 35.0 / person.stride_walk_m  # ACSM walking
+    cadence = float(max(70.0, min(cadence, comfortable)))
     walk_minutes = walk_share * plan.steps_target / cadence
     light_minutes = min((1 - walk_share) * plan.steps_target / 11.0, 480.0)
     ex_len = ex.duration_min if ex else 0
@@ -524,8 +533,8 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     fidget = sed & (u < 0.05)
     steps[fidget] = 1 + np.floor(u[fidget] * 300)  # 1-15 steps
     steps[light] = rng.poisson(11.0, MINUTES_PER_DAY)[light]
-    # each walking bout has its own pace; one in eight is a hurry
-    hurry = rng.random(n_seg) < 0.12
+    # each walking bout has its own pace; some are a hurry (fewer with age)
+    hurry = rng.random(n_seg) < max(0.03, 0.16 - 0.002 * age)
     seg_cadence = cadence + rng.normal(0.0, 6.0, n_seg) + np.where(hurry, rng.uniform(10.0, 22.0, n_seg), 0.0)
     steps[walking] = np.clip(seg_cadence[seg][walking] + 4.0 * noise[walking], 0.0, 140.0)
     # first and last minute of a walking bout are partial
@@ -543,7 +552,9 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
         mets[at] = lo + (hi - lo) * r[at]
         posture_bpm[at] = bpm
     mets[sed] += 0.02 * steps[sed]
-    mets[light] = np.clip(1.8 + 0.04 * steps[light] + 0.2 * noise[light], 1.5, 2.95)
+    # pottering: chores are paced too, at most ~30 % of the aerobic reserve
+    light_cap = max(1.6, min(2.95, 1.0 + 0.3 * (person.vo2max_mets - 1.0)))
+    mets[light] = np.clip(1.8 + 0.04 * steps[light] + 0.2 * noise[light], 1.5, light_cap)
     speed = steps * person.stride_walk_m
     walk_mets = np.asarray(walking_mets(speed), dtype=np.float64)
     slow = walking & (steps < 60)
@@ -554,7 +565,8 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     # stairs: a few flights a day inside walking bouts, ~2.5 extra METs per flight in the minute
     floors = np.zeros(MINUTES_PER_DAY, np.float64)
     walk_idx = np.flatnonzero(walking)
-    n_flights = int(rng.poisson(person.stairs_per_day * min(2.0, plan.steps_target / person.steps_median)))
+    stairs = person.stairs_per_day * max(0.3, 1.0 - 0.015 * max(age - 40, 0))  # older people take the lift
+    n_flights = int(rng.poisson(stairs * min(2.0, plan.steps_target / person.steps_median)))
     if len(walk_idx) and n_flights:
         at = rng.choice(walk_idx, size=n_flights)
         np.add.at(floors, at, 1.0)
@@ -655,9 +667,12 @@ def _heart(
     everyday = posture_bpm + np.maximum(stress, -2.0) + _meals(person, plan, rng, m_all)
     # share of the heart-rate reserve ~ share of the MET reserve (Swain & Leutholtz 1997), linear
     frac = np.clip((mets - 1.0) / (person.vo2max_mets - 1.0), 0.0, 1.0)
-    # posture, stress and meals move the heart at rest; under load the work sets it (the larger plus half the smaller)
+    # posture, stress and meals move the heart at rest; under load the work sets it (the larger plus a quarter of the smaller)
     work = frac * (ceiling - rhr)
-    target = rhr + circ + np.maximum(everyday, work) + 0.5 * np.minimum(np.maximum(everyday, 0.0), work)
+    if plan.exercise and plan.exercise.kind == "strength":
+        # lifting raises heart rate above what its oxygen cost predicts (the pressor response)
+        work = np.where(kind == _KIND_EXERCISE, work + STRENGTH_PRESSOR_BPM, work)
+    target = rhr + circ + np.maximum(everyday, work) + 0.25 * np.minimum(np.maximum(everyday, 0.0), work)
     dip = np.zeros(MINUTES_PER_DAY)
     for code, share in SLEEP_DIP.items():
         dip[sleep == code] = share

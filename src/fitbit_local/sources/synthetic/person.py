@@ -212,7 +212,13 @@ class Person:
         weekend_steps_factor = float(rng.uniform(0.72, 0.95))
 
         # Exercise: how often follows the habit; what follows fitness and age (runners can sustain a run).
-        weekly = float(np.clip(1.7 + 1.4 * habit - 0.045 * (age - 40) + rng.normal(0.0, 0.6), 0.0, 6.0))
+        weekly = float(
+            np.clip(
+                1.4 + (0.6 if male else 0.0) + 1.4 * habit - 0.045 * (age - 40) + rng.normal(0.0, 0.6),
+                0.0,
+                6.0,
+            )
+        )
         run_ok = vo2max_mets * 0.85 >= _run_floor_mets(height_cm)
         weights = {
             "walk": 0.5 + 0.04 * max(age - 35, 0),
