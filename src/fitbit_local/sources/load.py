@@ -109,8 +109,9 @@ class NewUser:
         )
 
     def request(self, days: int, seed: int | None) -> dict[str, Any]:
-        """The creation as data, without the password: a rerun resumes only an identical request."""
-        values = asdict(self)
+        """The creation as data, without the password: a rerun resumes only an identical request. The body is the
+        one `with_body(seed)` settles on, so a request with a drawn height equals one that names it."""
+        values = asdict(self.with_body(seed))
         del values["password"]
         values["birth_date"] = self.birth_date.isoformat()
         return {"profile": values, "days": days, "seed": seed}
