@@ -63,7 +63,7 @@ ILLNESS_BPM = 10.0  # resting-HR rise at the worst of an illness (Radin et al. 2
 SEASONAL_BPM = 1.5  # +-: maximum mid-winter, minimum mid-summer (Quer et al. 2020), phase by hemisphere
 ACT_PHI = 0.75  # day-to-day persistence of everyday activity
 ACT_WINDOW = 30
-ILLNESS_START_P = 1 / 120
+ILLNESS_START_P = 1 / 150
 ILLNESS_DAYS = (4, 12)
 SPELL_START_P = 1 / 75  # vacations, busy or lazy weeks
 SPELL_DAYS = (3, 14)
@@ -514,7 +514,13 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     walk_minutes = walk_share * plan.steps_target / cadence
     light_minutes = min((1 - walk_share) * plan.steps_target / 11.0, 480.0)
     ex_len = ex.duration_min if ex else 0
-    kinds_awake, seg_awake = _layout(rng, awake_end - awake_start - ex_len, walk_minutes, light_minutes)
+    # the evening wind-down before bed: a quiet stretch (reading, TV) every day
+    span = awake_end - awake_start - ex_len
+    evening = min(int(rng.uniform(40.0, 100.0)), max(span // 4, 0))
+    kinds_awake, seg_awake = _layout(rng, span - evening, walk_minutes, light_minutes)
+    quiet_seg = int(seg_awake.max()) + 1 if len(seg_awake) else 0
+    kinds_awake = np.concatenate([kinds_awake, np.full(evening, _KIND_SED)])
+    seg_awake = np.concatenate([seg_awake, np.full(evening, quiet_seg)])
     if ex:
         cut = ex.start_minute - awake_start
         kinds_awake = np.concatenate([kinds_awake[:cut], np.full(ex_len, _KIND_EXERCISE), kinds_awake[cut:]])
@@ -530,7 +536,7 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     sed = kind == _KIND_SED
     light = kind == _KIND_LIGHT
     walking = kind == _KIND_WALK
-    fidget = sed & (u < 0.05)
+    fidget = sed & (u < 0.05) & (seg != quiet_seg)
     steps[fidget] = 1 + np.floor(u[fidget] * 300)  # 1-15 steps
     steps[light] = rng.poisson(11.0, MINUTES_PER_DAY)[light]
     # each walking bout has its own pace; some are a hurry (fewer with age)
@@ -543,7 +549,9 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     steps = np.round(steps)
 
     # sedentary postures, one per sedentary segment
-    posture = np.searchsorted(np.cumsum([p[0] for p in POSTURES]), rng.random(n_seg))[seg]
+    seg_posture = np.searchsorted(np.cumsum([p[0] for p in POSTURES]), rng.random(n_seg))
+    seg_posture[quiet_seg] = 0
+    posture = seg_posture[seg]
     mets = np.ones(MINUTES_PER_DAY, np.float64)
     posture_bpm = np.zeros(MINUTES_PER_DAY)
     r = rng.random(MINUTES_PER_DAY)

@@ -219,7 +219,7 @@ class Person:
                 6.0,
             )
         )
-        run_ok = vo2max_mets * 0.85 >= _run_floor_mets(height_cm)
+        run_ok = vo2max_mets * 0.8 >= _run_floor_mets(height_cm)
         weights = {
             "walk": 0.5 + 0.04 * max(age - 35, 0),
             "hike": 0.35 if age < 60 else 0.15,
