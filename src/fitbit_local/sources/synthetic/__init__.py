@@ -2,26 +2,13 @@
 
 from fitbit_local.sources.synthetic.generate import (
     DayPlan,
-    DayStates,
     Exercise,
     SyntheticDay,
     day_plan,
-    day_states,
     generate,
     generate_days,
 )
 from fitbit_local.sources.synthetic.nights import Night
 from fitbit_local.sources.synthetic.person import Person
 
-__all__ = [
-    "DayPlan",
-    "DayStates",
-    "Exercise",
-    "Night",
-    "Person",
-    "SyntheticDay",
-    "day_plan",
-    "day_states",
-    "generate",
-    "generate_days",
-]
+__all__ = ["DayPlan", "Exercise", "Night", "Person", "SyntheticDay", "day_plan", "generate", "generate_days"]
