@@ -217,6 +217,7 @@ def test_weeks_with_150_azm_fall_with_age(panel: list[list[Day]]) -> None:
     assert young > old, by
     assert by[25, "MALE"] > by[65, "MALE"] + 0.1, by
     assert by[25, "MALE"] > by[65, "FEMALE"], by  # the audit found 8 % vs 48 %
+    assert by[25, "MALE"] > by[25, "FEMALE"], by
     assert 0.2 <= by[25, "MALE"] <= 0.8 and by[65, "FEMALE"] <= 0.5, by
     assert 0.1 <= np.mean([v for vs in share.values() for v in vs]) <= 0.6
 

@@ -541,7 +541,8 @@ def _day_arrays(person: Person, plan: DayPlan, seed: int) -> DayArrays:
     steps[light] = rng.poisson(11.0, MINUTES_PER_DAY)[light]
     # each walking bout has its own pace; some are a hurry (fewer with age)
     hurry = rng.random(n_seg) < max(0.03, 0.16 - 0.002 * age)
-    seg_cadence = cadence + rng.normal(0.0, 6.0, n_seg) + np.where(hurry, rng.uniform(10.0, 22.0, n_seg), 0.0)
+    seg_cadence = np.minimum(cadence + rng.normal(0.0, 6.0, n_seg), max(cadence, comfortable))
+    seg_cadence += np.where(hurry, rng.uniform(10.0, 22.0, n_seg), 0.0)
     steps[walking] = np.clip(seg_cadence[seg][walking] + 4.0 * noise[walking], 0.0, 140.0)
     # first and last minute of a walking bout are partial
     edge = walking & ((np.roll(seg, 1) != seg) | (np.roll(seg, -1) != seg))

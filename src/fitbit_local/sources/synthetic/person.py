@@ -214,7 +214,7 @@ class Person:
         # Exercise: how often follows the habit; what follows fitness and age (runners can sustain a run).
         weekly = float(
             np.clip(
-                1.4 + (0.6 if male else 0.0) + 1.4 * habit - 0.045 * (age - 40) + rng.normal(0.0, 0.6),
+                1.2 + (1.0 if male else 0.0) + 1.4 * habit - 0.045 * (age - 40) + rng.normal(0.0, 0.6),
                 0.0,
                 6.0,
             )
