@@ -79,7 +79,7 @@ def cmd_users_create(args: argparse.Namespace) -> None:
             sex=args.sex.upper(),
             height_cm=args.height_cm,
             weight_kg=args.weight_kg,
-        )
+        ).with_body(args.seed)
         if args.synthetic_days is None:
             user = services.store.users.create(**asdict(new), member_since=today)
             _emit(args, user.to_json())
@@ -380,8 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--locale", default="en_US")
     create.add_argument("--birth-date", default="1990-01-01")
     create.add_argument("--sex", default="NA", choices=["MALE", "FEMALE", "NA", "male", "female", "na"])
-    create.add_argument("--height-cm", type=float, default=170.0)
-    create.add_argument("--weight-kg", type=float, default=70.0)
+    create.add_argument("--height-cm", type=float, help="default: drawn by sex and age")
+    create.add_argument("--weight-kg", type=float, help="default: drawn by sex and age")
     create.add_argument("--synthetic-days", type=int, help="also generate this many days of synthetic data")
     create.add_argument("--seed", type=int)
     create.set_defaults(func=cmd_users_create)

@@ -7,7 +7,8 @@ import pytest
 from fitbit_local.physiology.day import MINUTES_PER_DAY, SLEEP_AWAKE, DayArrays
 from fitbit_local.physiology.summaries import DailySummary, derive_daily_summary
 from fitbit_local.physiology.zones import minute_heart_rate
-from fitbit_local.sources.synthetic import DayPlan, Person, day_plan, generate_days
+from fitbit_local.sources.synthetic import DayPlan, Person, day_plan, generate, generate_days
+from fitbit_local.sources.synthetic.generate import day_states
 
 START = dt.date(2023, 3, 6)  # a Monday
 
@@ -94,12 +95,12 @@ def test_unworn_day_is_empty_and_sedentary() -> None:
 def test_derived_resting_hr_tracks_the_person(population: list[Row]) -> None:
     per_person: dict[int, list[int]] = {}
     for r in population:
-        if r.summary.resting_heart_rate is not None:
+        if r.summary.resting_heart_rate is not None and r.plan.illness == 0:
             per_person.setdefault(r.person, []).append(r.summary.resting_heart_rate)
     rhr0 = {r.person: r.rhr0 for r in population}
     means = np.array([np.mean(v) for v in per_person.values()])
     offsets = np.array([np.mean(v) - rhr0[p] for p, v in per_person.items()])
-    # the person's baseline moves with season, a day-to-day AR(1) wobble and illness: a few bpm
+    # off illness, the person's baseline moves with season and a day-to-day AR(1) wobble: a few bpm
     assert np.abs(offsets).max() < 5.0 and abs(offsets.mean()) < 2.0
     # ...and day by day the derived value follows the latent one closely
     errors = [
@@ -182,3 +183,16 @@ def test_sampling_is_irregular_at_rest_and_dense_in_exercise() -> None:
             charging = plan.charging
             if charging is None or charging[1] <= ex.start_minute:
                 assert window.all()
+
+
+def test_cross_day_state_is_the_same_in_any_range() -> None:
+    """`day_states` over a year and over a few of its days give bit-identical values, and `day_plan` alone gives
+    the plan `generate` uses (the per-date determinism the loader's resume relies on)."""
+    person, seed = Person.draw(6, timezone="Australia/Sydney"), 6
+    year = day_states(person, seed, START, 365)
+    for offset, n in ((0, 1), (100, 7), (364, 1), (200, 40)):
+        part = day_states(person, seed, START + dt.timedelta(days=offset), n)
+        for name in ("worn", "illness", "resting_hr", "activity", "steps_target", "charge", "expected_steps"):
+            assert np.array_equal(getattr(part, name), getattr(year, name)[offset : offset + n]), name
+    for g in generate(person, START + dt.timedelta(days=50), 3, seed):
+        assert day_plan(person, g.day, seed) == g.plan

@@ -12,7 +12,8 @@ the first day not yet stored (generation is deterministic per date); a different
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import zlib
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.sources.exercises import store_detected_exercises
 from fitbit_local.sources.synthetic import Person, generate
 from fitbit_local.sources.synthetic.logged import store_synthetic_logs
+from fitbit_local.sources.synthetic.person import profile_defaults
 from fitbit_local.store import Store
 from fitbit_local.store.users import User, password_matches
 
@@ -29,7 +31,12 @@ BATCH_DAYS = 30
 def person_for(user: User, seed: int) -> Person:
     sex = user.sex if user.sex in ("MALE", "FEMALE") else None
     return Person.draw(
-        seed, birth_date=user.birth_date, sex=sex, height_cm=user.height_cm, weight_kg=user.weight_kg
+        seed,
+        birth_date=user.birth_date,
+        sex=sex,
+        height_cm=user.height_cm,
+        weight_kg=user.weight_kg,
+        timezone=user.current_timezone,  # the hemisphere sets the phase of the seasons
     )
 
 
@@ -91,12 +98,26 @@ class NewUser:
     locale: str = "en_US"
     birth_date: date = date(1990, 1, 1)
     sex: str = "NA"
-    height_cm: float = 170.0
-    weight_kg: float = 70.0
+    height_cm: float | None = None  # None: drawn by sex and age (`with_body`)
+    weight_kg: float | None = None
+
+    def with_body(self, seed: int | None) -> NewUser:
+        """This request with a missing height or weight drawn by sex and age (the person model's draw, seeded by
+        the history seed or else the name, so the same command gives the same profile)."""
+        if self.height_cm is not None and self.weight_kg is not None:
+            return self
+        body_seed = seed if seed is not None else zlib.crc32(self.name.encode())
+        height, weight = profile_defaults(body_seed, self.sex, self.birth_date)
+        return replace(
+            self,
+            height_cm=self.height_cm if self.height_cm is not None else height,
+            weight_kg=self.weight_kg if self.weight_kg is not None else weight,
+        )
 
     def request(self, days: int, seed: int | None) -> dict[str, Any]:
-        """The creation as data, without the password: a rerun resumes only an identical request."""
-        values = asdict(self)
+        """The creation as data, without the password: a rerun resumes only an identical request. The body is the
+        one `with_body(seed)` settles on, so a request with a drawn height equals one that names it."""
+        values = asdict(self.with_body(seed))
         del values["password"]
         values["birth_date"] = self.birth_date.isoformat()
         return {"profile": values, "days": days, "seed": seed}
@@ -109,6 +130,7 @@ def create_user_with_history(
 
     An unfinished creation of the same name from an identical request (same profile, password, days and seed) is
     resumed, with the end date and member-since date it started with; any other unfinished one is replaced."""
+    new = new.with_body(seed)
     request = new.request(days, seed)
     found = store.users.unfinished(new.name)
     if (
