@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from fitbit_local.api.families import endpoint_rows
+from fitbit_local.api.registry import Endpoint
 from fitbit_local.api.swagger_map import (
     NOT_YET_SERVED,
     SERVED_OUTSIDE_REGISTRY,
@@ -23,11 +24,11 @@ from fitbit_local.api.swagger_map import (
     coverage,
 )
 from tests.conformance.checks import ROWS, SUMMARY, assert_success, described
-from tests.conformance.examples import END, WINDOW, classic, iso
+from tests.conformance.examples import END, WINDOW, base_example, classic, iso
 
 SWAGGER = Path(__file__).parent / "data" / "fitbit-web-api-swagger.json"
 SWAGGER_SHA256 = "20ea006b50e6db80deb95c50f86dc0195f031c9ed924895cb6aa5754ca8d2ccb"  # reference §1.1
-SERVED_FLOOR = 26  # served operations on 2026-12-01; raise it as families land, never lower it
+SERVED_FLOOR = 33  # served operations on 2026-12-01; raise it as families land, never lower it
 
 # A value for each placeholder of the official paths, so each operation can be sent as the Swagger writes it.
 SAMPLES = {
@@ -102,10 +103,19 @@ def _operations(kind: str) -> list[Any]:
     ]
 
 
-def send(sqlite_worlds, op: OfficialOperation):  # type: ignore[no-untyped-def]
+def send(sqlite_worlds, op: OfficialOperation, row: Endpoint | None = None):  # type: ignore[no-untyped-def]
+    """The operation as the Swagger writes it; with its row, the row's example query and form values go in the query
+    string, where the Swagger puts them (a list's ``sort``/``limit``/``offset``, a log's ``startTime``)."""
     world = sqlite_worlds[True]  # the world that may be written to: POSTs go out as the Swagger writes them
+    params = {}
+    if row is not None:
+        example = base_example(row)
+        params = {**example.query, **example.form}
     return world.client.request(
-        op.method, concrete_path(op), headers={"Authorization": f"Bearer {world.tokens['owner']}"}
+        op.method,
+        concrete_path(op),
+        params=params,
+        headers={"Authorization": f"Bearer {world.tokens['owner']}"},
     )
 
 
@@ -114,7 +124,8 @@ def test_served_operation_answers_as_the_swagger_writes_it(
     sqlite_worlds, result: Coverage, op: OfficialOperation
 ) -> None:
     """The official path with sample values (the user as ``-``) is answered by its row with a valid success."""
-    assert_success(send(sqlite_worlds, op), ROWS[result.by_row[op.operation_id]])
+    row = ROWS[result.by_row[op.operation_id]]
+    assert_success(send(sqlite_worlds, op, row), row)
 
 
 @pytest.mark.parametrize("op", _operations("outside"))

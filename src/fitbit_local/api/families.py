@@ -3,7 +3,7 @@ is one more entry here (and its rows, handler and data)."""
 
 from __future__ import annotations
 
-from fitbit_local.api import activity, azm, heart, user
+from fitbit_local.api import activity, azm, heart, sleep, user
 from fitbit_local.api.registry import Endpoint, check_rows
 
 FAMILIES = (
@@ -11,6 +11,7 @@ FAMILIES = (
     ("heart", heart.ROWS),
     ("active-zone-minutes", azm.ROWS),
     ("activity", activity.ROWS),
+    ("sleep", sleep.ROWS),
 )
 
 

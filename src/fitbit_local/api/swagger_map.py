@@ -136,14 +136,6 @@ NOT_YET_SERVED = frozenset(
         # Nutrition Time Series
         "getFoodsByDateRange",
         "getFoodsResourceByDatePeriod",
-        # Sleep
-        "deleteSleep",
-        "getSleepByDate",
-        "getSleepByDateRange",
-        "getSleepList",
-        "getSleepGoal",
-        "updateSleepGoal",
-        "addSleep",
         # SpO2 (+ Intraday)
         "getSpO2SummaryByDate",
         "getSpO2SummaryByInterval",

@@ -18,6 +18,7 @@ from typing import Any
 
 from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.sources.synthetic import Person, generate
+from fitbit_local.sources.synthetic.health import SleepRecorder
 from fitbit_local.store import Store
 from fitbit_local.store.users import User, password_matches
 
@@ -56,6 +57,10 @@ def store_synthetic_days(
     stored = (first - start).days
     fallback = store.series.latest_resting_hr(user.id, before=first)
     batch: list[tuple[date, object, dict[str, object]]] = []
+    sleep = SleepRecorder(
+        user.id, person, seed
+    )  # the nights' sleep logs and metrics, stored with their batch
+    nights: list[object] = []
     for generated in generate(person, first, (end - first).days + 1, seed):
         day, arrays = generated.day, generated.arrays
         summary = derive_daily_summary(
@@ -67,11 +72,12 @@ def store_synthetic_days(
         if summary.resting_heart_rate is not None:
             fallback = summary.resting_heart_rate
         batch.append((day, arrays, summary.to_json()))
+        nights.append(generated)
         if len(batch) >= BATCH_DAYS:
-            stored += store.series.put_days(user.id, batch, source="synthetic")  # type: ignore[arg-type]
-            batch = []
+            stored += store.series.put_days(user.id, batch, source="synthetic", also=sleep.writer(nights))  # type: ignore[arg-type]
+            batch, nights = [], []
     if batch:
-        stored += store.series.put_days(user.id, batch, source="synthetic")  # type: ignore[arg-type]
+        stored += store.series.put_days(user.id, batch, source="synthetic", also=sleep.writer(nights))  # type: ignore[arg-type]
     return stored
 
 

@@ -12,7 +12,9 @@ from fitbit_local.store.changes import ChangeRepository, WriteTransaction, write
 from fitbit_local.store.db import create_db_engine, database_url_for, migrate
 from fitbit_local.store.faults import FaultRepository
 from fitbit_local.store.grants import GrantRepository
+from fitbit_local.store.metrics import MetricRepository
 from fitbit_local.store.series import SeriesRepository
+from fitbit_local.store.sleep import SleepRepository
 from fitbit_local.store.users import UserRepository
 
 
@@ -27,6 +29,8 @@ class Store:
         self.grants = GrantRepository(engine)
         self.series = SeriesRepository(engine)
         self.changes = ChangeRepository(engine)
+        self.sleep = SleepRepository(engine)  # issue 10
+        self.metrics = MetricRepository(engine)
 
     @property
     def sandbox(self) -> FaultRepository:
