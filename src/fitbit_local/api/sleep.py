@@ -252,7 +252,9 @@ def create_sleep(ctx: RequestContext) -> dict[str, Any]:
     )
     if v1_form(ctx):
         return {"sleep": v1_log_json(stored)}
-    return {"sleep": log_json(stored)}
+    # v1.2: a list of the one log, as the generated fitbit-web-api client's CreateSleepLogResponse reads it
+    # (``sleep: List[SleepLog]``) [UNVERIFIED against a recorded response; decisions.md, issue 10]
+    return {"sleep": [log_json(stored)]}
 
 
 def delete_sleep(ctx: RequestContext) -> None:
@@ -373,7 +375,7 @@ LOG_ID = Param(
     _log_id,
     {"type": "string", "pattern": r"^\d+$"},
     "the id of a sleep log",
-    created_by=("addSleep", "/sleep/logId"),
+    created_by=("addSleep", "/sleep/logId"),  # the base example creates under /1 (the v1 form: one object)
 )
 CREATE_FORM = (
     Param("startTime", "startTime", "form", _start_time, {"type": "string", "examples": ["23:00"]}, "HH:mm"),
@@ -546,7 +548,12 @@ ROWS: tuple[Endpoint, ...] = (
         (U + ".json",),
         create_sleep,
         scope="sleep",
-        response={"anyOf": [schemas.obj({"sleep": LOG_SCHEMA}), schemas.obj({"sleep": V1_LOG_SCHEMA})]},
+        response={
+            "anyOf": [
+                schemas.obj({"sleep": schemas.array(LOG_SCHEMA, min_items=1)}),
+                schemas.obj({"sleep": V1_LOG_SCHEMA}),
+            ]
+        },
         summary="Create Sleep Log (under /1: the v1 form)",
         versions=BOTH,
         form=CREATE_FORM,
