@@ -98,7 +98,12 @@ def test_the_day_arrays_hold_exactly_the_logs_minutes(year: Year) -> None:
             assert np.array_equal(covered, d.arrays.sleep != SLEEP_AWAKE), d.day
             s = year.summaries[d.day]
             assert s.minutes_in_bed == int(covered.sum())
-            awake = s.sedentary_minutes + s.lightly_active_minutes + s.fairly_active_minutes + s.very_active_minutes
+            awake = (
+                s.sedentary_minutes
+                + s.lightly_active_minutes
+                + s.fairly_active_minutes
+                + s.very_active_minutes
+            )
             assert awake + s.minutes_in_bed == 1440
 
 

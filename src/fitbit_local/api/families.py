@@ -3,7 +3,18 @@ is one more entry here (and its rows, handler and data)."""
 
 from __future__ import annotations
 
-from fitbit_local.api import activity, azm, heart, sleep, user
+from fitbit_local.api import (
+    activity,
+    azm,
+    breathing,
+    cardio_fitness,
+    heart,
+    hrv,
+    sleep,
+    spo2,
+    temperature,
+    user,
+)
 from fitbit_local.api.registry import Endpoint, check_rows
 
 FAMILIES = (
@@ -12,6 +23,11 @@ FAMILIES = (
     ("active-zone-minutes", azm.ROWS),
     ("activity", activity.ROWS),
     ("sleep", sleep.ROWS),
+    ("hrv", hrv.ROWS),
+    ("spo2", spo2.ROWS),
+    ("breathing-rate", breathing.ROWS),
+    ("temperature", temperature.ROWS),
+    ("cardio-fitness", cardio_fitness.ROWS),
 )
 
 

@@ -78,14 +78,6 @@ NOT_YET_SERVED = frozenset(
         # Body Time Series
         "getBodyResourceByDatePeriod",
         "getBodyResourceByDateRange",
-        # Breathing Rate (+ Intraday)
-        "getBreathingRateSummaryByDate",
-        "getBreathingRateSummaryByInterval",
-        "getBreathingRateIntradayByDate",
-        "getBreathingRateIntradayByInterval",
-        # Cardio Fitness Score (VO2 Max)
-        "getVo2MaxSummaryByDate",
-        "getVo2MaxSummaryByInterval",
         # Devices
         "getDevices",
         "getAlarms",
@@ -97,11 +89,6 @@ NOT_YET_SERVED = frozenset(
         # Friends
         "getFriends",
         "getFriendsLeaderboard",
-        # Heart Rate Variability (+ Intraday)
-        "getHrvSummaryDate",
-        "getHrvSummaryInterval",
-        "getHrvIntradayByDate",
-        "getHrvIntradayByInterval",
         # Irregular Rhythm Notifications
         "getIrnAlertsList",
         "getIrnProfile",
@@ -136,20 +123,10 @@ NOT_YET_SERVED = frozenset(
         # Nutrition Time Series
         "getFoodsByDateRange",
         "getFoodsResourceByDatePeriod",
-        # SpO2 (+ Intraday)
-        "getSpO2SummaryByDate",
-        "getSpO2SummaryByInterval",
-        "getSpO2IntradayByDate",
-        "getSpO2IntradayByInterval",
         # Subscriptions
         "getSubscriptionsList",
         "addSubscriptions",
         "deleteSubscriptions",
-        # Temperature
-        "getTempCoreSummaryByDate",
-        "getTempCoreSummaryByInterval",
-        "getTempSkinSummaryDate",
-        "getTempSkinSummaryByInterval",
         # User
         "getBadges",
     }
