@@ -8,8 +8,10 @@ from fitbit_local.api import (
     azm,
     breathing,
     cardio_fitness,
+    ecg,
     heart,
     hrv,
+    irn,
     sleep,
     spo2,
     temperature,
@@ -28,6 +30,8 @@ FAMILIES = (
     ("breathing-rate", breathing.ROWS),
     ("temperature", temperature.ROWS),
     ("cardio-fitness", cardio_fitness.ROWS),
+    ("ecg", ecg.ROWS),
+    ("irn", irn.ROWS),
 )
 
 

@@ -157,3 +157,18 @@ PAGINATION_SCHEMA = schemas.obj(
     },
     {"beforeDate": schemas.STRING, "afterDate": schemas.STRING},
 )
+
+
+def page_entries(entries: list[tuple[datetime, Any]], page: Page, now: datetime) -> tuple[list[Any], bool]:
+    """One page of timestamped entries (few per user: ECG readings, IRN alerts), filtered by the page's date, by the
+    sandbox clock's `now`, and sorted as asked; and whether more follow."""
+    kept = [
+        (at, entry)
+        for at, entry in entries
+        if at <= now
+        and (page.before is None or at < page.before.at)
+        and (page.after is None or at > page.after.at)
+    ]
+    kept.sort(key=lambda pair: pair[0], reverse=page.descending)
+    chunk = kept[page.offset : page.offset + page.limit]
+    return [entry for _, entry in chunk], page.offset + page.limit < len(kept)

@@ -84,14 +84,9 @@ NOT_YET_SERVED = frozenset(
         "addAlarms",
         "updateAlarms",
         "deleteAlarms",
-        # Electrocardiogram
-        "getEcgLogList",
         # Friends
         "getFriends",
         "getFriendsLeaderboard",
-        # Irregular Rhythm Notifications
-        "getIrnAlertsList",
-        "getIrnProfile",
         # Nutrition
         "getFoodsLocales",
         "getFoodsGoal",
