@@ -12,7 +12,8 @@ import httpx
 import orjson
 import pytest
 
-from tests.api.conftest import END, FIRST, World
+from fitbit_local.sources.load import store_synthetic_days
+from tests.api.conftest import END, FIRST, SEED, World
 from tests.factories import bearer
 
 fitbit = pytest.importorskip("fitbit")
@@ -258,3 +259,18 @@ def test_a_day_without_sleep(world: World) -> None:
         "sleep-efficiency": [{"dateTime": str(empty), "value": "0"}]
     }
     assert world.ok(f"/1/user/-/sleep/startTime/date/{empty}/1d.json")["sleep-startTime"][0]["value"] == ""
+
+
+def test_regenerated_days_keep_manual_logs_and_their_minutes_in_bed(fresh_world: World) -> None:
+    w = fresh_world
+    created = w.http.post(
+        "/1.2/user/-/sleep.json",
+        data={"startTime": "12:00", "duration": 60 * 60_000, "date": str(FIRST)},
+        headers=bearer(w.token),
+    )
+    assert created.status_code == 201
+    activity = w.ok(f"/1/user/-/activities/date/{FIRST}.json")["summary"]
+    sleep = w.ok(f"/1.2/user/-/sleep/date/{FIRST}.json")
+    assert store_synthetic_days(w.services.store, w.user, days=3, end=END, seed=SEED) == 3
+    assert w.ok(f"/1/user/-/activities/date/{FIRST}.json")["summary"] == activity
+    assert w.ok(f"/1.2/user/-/sleep/date/{FIRST}.json")["summary"] == sleep["summary"]

@@ -30,9 +30,9 @@ from fitbit_local.physiology.sleep import (
     SleepTotals,
     stamp,
 )
-from fitbit_local.physiology.summaries import DailySummary, derive_daily_summary
+from fitbit_local.physiology.summaries import DailySummary
 from fitbit_local.store.changes import WriteTransaction
-from fitbit_local.store.sleep import in_bed_mask, stored_summary, update_summary_json
+from fitbit_local.store.sleep import DayRederiver, rederive_in_bed, stored_summary
 
 SLEEP_RANGE_MAX_DAYS = 100  # "maximum date range: 100 days" [DOC get-sleep-log-by-date-range]
 SLEEP_SERIES_MAX_DAYS = 1095  # [UNVERIFIED] the activity resources' limit (decisions.md, issue 10)
@@ -208,7 +208,7 @@ def sleep_list(ctx: RequestContext) -> dict[str, Any]:
     return {"pagination": page.pagination(ctx, more), "sleep": logs_json(ctx, logs)}
 
 
-def rederive_days(ctx: RequestContext):
+def rederive_days(ctx: RequestContext) -> DayRederiver:
     """The callback re-deriving the stored activity summary of each day a created or deleted log covers, in the
     log's own write transaction: its minutes in bed come from the day's logs (sedentary minutes exclude sleep)."""
     series, user = ctx.services.store.series, ctx.user
@@ -219,14 +219,15 @@ def rederive_days(ctx: RequestContext):
             arrays = series.get_day(user.id, day)
             if stored is None or arrays is None:
                 continue  # a day without data has no summary to correct
-            summary = derive_daily_summary(
+            rederive_in_bed(
+                tx,
+                user.id,
+                day,
                 arrays,
                 age=user.age_on(day),
                 resting_hr_fallback=series.latest_resting_hr(user.id, before=day),
                 bmr_kcal_per_day=float(DailySummary.from_json(stored).calories_bmr),
-                in_bed=in_bed_mask(tx.conn, user.id, day),
             )
-            update_summary_json(tx, user.id, day, summary.to_json())
 
     return rederive
 

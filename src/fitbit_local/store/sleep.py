@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import orjson
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 
+from fitbit_local.physiology.day import DayArrays
 from fitbit_local.physiology.sleep import SleepLog, decode_levels, encode_levels, in_bed_minutes
+from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.store.changes import WriteTransaction, write
 from fitbit_local.store.schema import daily_summaries, health_metrics, sleep_goals, sleep_logs
 
@@ -194,9 +197,47 @@ def logs_covering(conn: Connection, user_id: str, day: date) -> list[SleepLog]:
     return [log for log in candidates if day in covered_days(log)]
 
 
-def in_bed_mask(conn: Connection, user_id: str, day: date):
+def in_bed_mask(conn: Connection, user_id: str, day: date) -> np.ndarray:
     """The minutes of `day` the user's logs cover."""
     return in_bed_minutes(logs_covering(conn, user_id, day), datetime.combine(day, time(0)))
+
+
+def rederive_in_bed(
+    tx: WriteTransaction,
+    user_id: str,
+    day: date,
+    arrays: DayArrays,
+    *,
+    age: int,
+    resting_hr_fallback: int | None,
+    bmr_kcal_per_day: float,
+) -> None:
+    """Re-derive and store one day's summary with its minutes in bed taken from the logs as they stand in `tx`
+    (a manual log created or deleted, synthetic days regenerated under a manual log)."""
+    summary = derive_daily_summary(
+        arrays,
+        age=age,
+        resting_hr_fallback=resting_hr_fallback,
+        bmr_kcal_per_day=bmr_kcal_per_day,
+        in_bed=in_bed_mask(tx.conn, user_id, day),
+    )
+    update_summary_json(tx, user_id, day, summary.to_json())
+
+
+def days_under_other_logs(conn: Connection, user_id: str, days: list[date]) -> set[date]:
+    """The days among `days` that a log of a source other than synthetic covers."""
+    if not days:
+        return set()
+    rows = conn.execute(
+        select(sleep_logs).where(
+            sleep_logs.c.user_id == user_id,
+            sleep_logs.c.source != "synthetic",
+            sleep_logs.c.date_of_sleep >= min(days).isoformat(),
+            sleep_logs.c.date_of_sleep <= (max(days) + timedelta(days=2)).isoformat(),
+        )
+    ).all()
+    covered = {d for row in rows for d in covered_days(_log(row))}
+    return covered & set(days)
 
 
 def replace_synthetic(

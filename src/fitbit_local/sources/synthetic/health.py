@@ -16,6 +16,7 @@ Every value about night D comes from (seed, D) through streams 40-59, so any sub
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,8 @@ from fitbit_local.physiology.sleep import CLASSIC, STAGES, STAGES_MIN_MINUTES, S
 from fitbit_local.sources.synthetic.nights import Night, sessions
 from fitbit_local.sources.synthetic.person import Person
 from fitbit_local.sources.synthetic.streams import _hash_normal, _rng
+from fitbit_local.store.changes import WriteTransaction
+from fitbit_local.store.sleep import days_under_other_logs, rederive_in_bed, replace_synthetic
 
 _S_HRV, _S_SPO2, _S_BR, _S_TEMP, _S_CARDIO, _S_TEMP_AR = 41, 42, 43, 44, 45, 46
 _S_ECG, _S_IRN, _S_IRN_PERSON = 47, 48, 49
@@ -349,14 +352,23 @@ class SleepRecorder:
             metrics.append(("irn_profile", last.day, profile))
         return logs, metrics
 
-    def writer(self, days: list[Any]):
-        """The `also` callback storing `days`' logs and metrics in the loader's transaction."""
-        from fitbit_local.store.sleep import replace_synthetic
-
+    def writer(self, days: list[Any]) -> Callable[[WriteTransaction], None]:
+        """The `also` callback storing `days`' logs and metrics in the loader's transaction. A day under a log of
+        another source (a manual one) has its summary re-derived with that log's minutes in bed."""
         logs, metrics = self.records(days)
-        day_list = [d.day for d in days]
+        arrays = {d.day: d.arrays for d in days}
 
-        def write(tx: Any) -> None:
-            replace_synthetic(tx, self.user_id, day_list, logs, metrics)
+        def write(tx: WriteTransaction) -> None:
+            replace_synthetic(tx, self.user_id, list(arrays), logs, metrics)
+            for day in sorted(days_under_other_logs(tx.conn, self.user_id, list(arrays))):
+                rederive_in_bed(
+                    tx,
+                    self.user_id,
+                    day,
+                    arrays[day],
+                    age=self.person.age_on(day),
+                    resting_hr_fallback=None,
+                    bmr_kcal_per_day=self.person.bmr_kcal_per_day(day),
+                )
 
         return write
