@@ -11,6 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -28,7 +29,9 @@ from tests.conformance.examples import END, WINDOW, base_example, classic, iso
 
 SWAGGER = Path(__file__).parent / "data" / "fitbit-web-api-swagger.json"
 SWAGGER_SHA256 = "20ea006b50e6db80deb95c50f86dc0195f031c9ed924895cb6aa5754ca8d2ccb"  # reference §1.1
-SERVED_FLOOR = 54  # served operations on 2026-12-01; raise it as families land, never lower it
+SERVED_FLOOR = (
+    54  # served operations on 2026-12-01 (issue 10's branch); raise it as families land, never lower it
+)
 
 # A value for each placeholder of the official paths, so each operation can be sent as the Swagger writes it.
 SAMPLES = {
@@ -104,18 +107,26 @@ def _operations(kind: str) -> list[Any]:
 
 
 def send(sqlite_worlds, op: OfficialOperation, row: Endpoint | None = None):  # type: ignore[no-untyped-def]
-    """The operation as the Swagger writes it; with its row, the row's example query and form values go in the query
-    string, where the Swagger puts them (a list's ``sort``/``limit``/``offset``, a log's ``startTime``)."""
+    """The official path with sample values. For a served row, what the sample values cannot name comes from the
+    row's own example: an entity a write creates first (a log, an alarm), a path value with its own vocabulary
+    (``daily``, a catalogue activity id), and the required query and form parameters."""
     world = sqlite_worlds[True]  # the world that may be written to: POSTs go out as the Swagger writes them
-    params = {}
+    path, query, form = concrete_path(op), "", {}
     if row is not None:
-        example = base_example(row)
-        params = {**example.query, **example.form}
+        example = world.with_created(base_example(row))
+        own = [
+            p
+            for p in row.path_params
+            if p.created_by or p.name not in SAMPLES or (p.name == "period" and not row.periods)
+        ]
+        filled = SAMPLES | {p.name: example.values[p.key] for p in own}
+        path = op.path
+        for name in _placeholders(op.path):
+            path = path.replace("{" + name + "}", filled.get(name, "1"))
+        query = "?" + urlencode(example.query) if example.query else ""
+        form = dict(example.form)
     return world.client.request(
-        op.method,
-        concrete_path(op),
-        params=params,
-        headers={"Authorization": f"Bearer {world.tokens['owner']}"},
+        op.method, path + query, headers={"Authorization": f"Bearer {world.tokens['owner']}"}, data=form
     )
 
 
