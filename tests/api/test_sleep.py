@@ -274,3 +274,24 @@ def test_regenerated_days_keep_manual_logs_and_their_minutes_in_bed(fresh_world:
     assert store_synthetic_days(w.services.store, w.user, days=3, end=END, seed=SEED) == 3
     assert w.ok(f"/1/user/-/activities/date/{FIRST}.json")["summary"] == activity
     assert w.ok(f"/1.2/user/-/sleep/date/{FIRST}.json")["summary"] == sleep["summary"]
+
+
+def test_the_longest_log_of_a_date_is_its_main_sleep(fresh_world: World) -> None:
+    w = fresh_world
+    night = next(log for log in w.ok(f"/1.2/user/-/sleep/date/{END}.json")["sleep"] if log["isMainSleep"])
+    longer = w.http.post(
+        "/1.2/user/-/sleep.json",
+        data={
+            "startTime": "20:00",
+            "duration": (night["timeInBed"] + 60) * 60_000,
+            "date": str(END - timedelta(days=1)),
+        },
+        headers=bearer(w.token),
+    )
+    assert longer.status_code == 201 and longer.json()["sleep"][0]["isMainSleep"] is True
+    logs = w.ok(f"/1.2/user/-/sleep/date/{END}.json")["sleep"]
+    assert [log["logId"] for log in logs if log["isMainSleep"]] == [longer.json()["sleep"][0]["logId"]]
+    w.http.delete(f"/1.2/user/-/sleep/{longer.json()['sleep'][0]['logId']}.json", headers=bearer(w.token))
+    assert [
+        log["logId"] for log in w.ok(f"/1.2/user/-/sleep/date/{END}.json")["sleep"] if log["isMainSleep"]
+    ] == [night["logId"]]

@@ -234,7 +234,7 @@ def rederive_days(ctx: RequestContext) -> DayRederiver:
 
 def create_sleep(ctx: RequestContext) -> dict[str, Any]:
     """A manual log: classic, asleep throughout [UNVERIFIED: Fitbit filled a manual log from the tracker's movement
-    data when it had some], dateOfSleep the date it ends on."""
+    data when it had some], dateOfSleep the date it ends on; the main sleep of that date if it is the longest."""
     start = datetime.combine(ctx.args["date"], time(0)) + timedelta(seconds=ctx.args["startTime"])
     minutes = max(1, ctx.args["duration"] // 60_000)
     end = start + timedelta(minutes=minutes)
@@ -244,7 +244,7 @@ def create_sleep(ctx: RequestContext) -> dict[str, Any]:
         start=start,
         kind=CLASSIC,
         log_type="manual",
-        is_main_sleep=minutes >= 180,  # [UNVERIFIED] the longest-sleep rule applied to one log
+        is_main_sleep=False,  # the store makes the date's longest log its main sleep
         levels=np.full(minutes, ASLEEP, dtype=np.uint8),
         source="manual",
     )

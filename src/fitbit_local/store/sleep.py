@@ -125,7 +125,10 @@ class SleepRepository:
                 insert(sleep_logs).values(**log_row(user_id, log, tx.now))
             ).inserted_primary_key
             assert log_id is not None
-            stored = SleepLog(**{**log.__dict__, "log_id": int(log_id[0])})
+            main = _reassign_main_sleep(tx.conn, user_id, log.date_of_sleep)
+            stored = SleepLog(
+                **{**log.__dict__, "log_id": int(log_id[0]), "is_main_sleep": main == int(log_id[0])}
+            )
             tx.record(
                 "sleep",
                 "created",
@@ -148,6 +151,7 @@ class SleepRepository:
                 return False
             log = _log(row)
             tx.conn.execute(delete(sleep_logs).where(sleep_logs.c.log_id == log_id))
+            _reassign_main_sleep(tx.conn, user_id, log.date_of_sleep)
             tx.record(
                 "sleep",
                 "deleted",
@@ -170,6 +174,27 @@ class SleepRepository:
 
 
 DayRederiver = Callable[[WriteTransaction, list[date]], None]
+
+
+def _reassign_main_sleep(conn: Connection, user_id: str, date_of_sleep: str) -> int | None:
+    """Make the longest log of the date its main sleep (the earliest among equals) after a manual log came or went
+    [UNVERIFIED: Fitbit's app called the longest sleep of the day the main one]; returns its id."""
+    rows = conn.execute(
+        select(sleep_logs.c.log_id, sleep_logs.c.levels, sleep_logs.c.is_main_sleep).where(
+            sleep_logs.c.user_id == user_id, sleep_logs.c.date_of_sleep == date_of_sleep
+        )
+    ).all()
+    if not rows:
+        return None
+    main = min(rows, key=lambda r: (-len(r.levels), r.log_id)).log_id
+    for row in rows:
+        if bool(row.is_main_sleep) != (row.log_id == main):
+            conn.execute(
+                sleep_logs.update()
+                .where(sleep_logs.c.log_id == row.log_id)
+                .values(is_main_sleep=row.log_id == main)
+            )
+    return int(main)
 
 
 def covered_days(log: SleepLog) -> list[date]:
