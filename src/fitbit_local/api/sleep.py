@@ -65,11 +65,9 @@ def thirty_day_averages(ctx: RequestContext, logs: list[SleepLog]) -> dict[str, 
     if not days:
         return {}
     first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
-    history = [
-        log
-        for log in ctx.services.store.sleep.by_dates(ctx.user.id, first - timedelta(days=AVERAGE_DAYS), last)
-        if log.kind == STAGES and log.is_main_sleep
-    ]
+    history = ctx.services.store.sleep.by_dates(
+        ctx.user.id, first - timedelta(days=AVERAGE_DAYS), last, main_stages=True
+    )
     out = {}
     for day in days:
         end = date.fromisoformat(day)

@@ -158,6 +158,10 @@ class SleepLog:
 
     def level_minutes(self) -> dict[str, int]:
         """Minutes at each level name of the log's own scheme (every name present, zeros included)."""
+        return dict(self._level_minutes)
+
+    @cached_property
+    def _level_minutes(self) -> dict[str, int]:
         names, order = (STAGE_NAMES, STAGE_ORDER) if self.kind == STAGES else (CLASSIC_NAMES, CLASSIC_ORDER)
         counts = np.bincount(self.levels, minlength=5)
         by_name = {name: int(counts[code]) for code, name in names.items()}

@@ -67,10 +67,10 @@ class SleepRepository:
         self._engine = engine
 
     # --- reads ---------------------------------------------------------------------------------------------------
-    def by_dates(self, user_id: str, start: date, end: date) -> list[SleepLog]:
-        """Logs with dateOfSleep in start..end, oldest first."""
+    def by_dates(self, user_id: str, start: date, end: date, *, main_stages: bool = False) -> list[SleepLog]:
+        """Logs with dateOfSleep in start..end, oldest first (with `main_stages`, only main sleeps with stages)."""
         with self._engine.connect() as conn:
-            return _by_dates(conn, user_id, start, end)
+            return _by_dates(conn, user_id, start, end, main_stages=main_stages)
 
     def page(
         self,
@@ -203,16 +203,17 @@ def covered_days(log: SleepLog) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def _by_dates(conn: Connection, user_id: str, start: date, end: date) -> list[SleepLog]:
-    rows = conn.execute(
-        select(sleep_logs)
-        .where(
-            sleep_logs.c.user_id == user_id,
-            sleep_logs.c.date_of_sleep >= start.isoformat(),
-            sleep_logs.c.date_of_sleep <= end.isoformat(),
-        )
-        .order_by(*_ORDER)
-    ).all()
+def _by_dates(
+    conn: Connection, user_id: str, start: date, end: date, *, main_stages: bool = False
+) -> list[SleepLog]:
+    query = select(sleep_logs).where(
+        sleep_logs.c.user_id == user_id,
+        sleep_logs.c.date_of_sleep >= start.isoformat(),
+        sleep_logs.c.date_of_sleep <= end.isoformat(),
+    )
+    if main_stages:
+        query = query.where(sleep_logs.c.is_main_sleep.is_(True), sleep_logs.c.log_kind == "stages")
+    rows = conn.execute(query.order_by(*_ORDER)).all()
     return [_log(r) for r in rows]
 
 
