@@ -295,3 +295,9 @@ def test_the_longest_log_of_a_date_is_its_main_sleep(fresh_world: World) -> None
     assert [
         log["logId"] for log in w.ok(f"/1.2/user/-/sleep/date/{END}.json")["sleep"] if log["isMainSleep"]
     ] == [night["logId"]]
+
+
+@pytest.mark.parametrize("log_id", ["9999999999999999999", "99999999999999999999", "abc", "0"])
+def test_deleting_what_is_no_log_is_not_found(world: World, log_id: str) -> None:
+    response = world.http.delete(f"/1.2/user/-/sleep/{log_id}.json", headers=bearer(world.token))
+    assert response.status_code == 404 and response.json()["success"] is False

@@ -342,7 +342,9 @@ register_convertor("sleeplogid", r"\d{1,19}")  # other names under /sleep/ (list
 
 
 def _log_id(raw: str, scope: ParseScope) -> int:
-    if not raw.isdigit() or len(raw) > 19:
+    """Ids are unsigned 64-bit numbers [DOC application-design]; ours fit a signed BIGINT, so anything larger names
+    no log."""
+    if not raw.isdigit() or int(raw) >= 2**63:
         raise FitbitError("entity_not_found")
     return int(raw)
 
