@@ -108,6 +108,21 @@ def test_fitbit_web_api_reads_and_writes_sleep(live_world: World) -> None:
             goal = await body(await api.get_sleep_goal_without_preload_content())
             assert goal["goal"]["minDuration"] == 450
 
+            # the client's own models parse what the server sends
+            parsed = await api.get_sleep_by_date(var_date=END)
+            assert parsed.summary.total_time_in_bed == by_date["summary"]["totalTimeInBed"]
+            assert [log.log_id for log in parsed.sleep] == [log["logId"] for log in by_date["sleep"]]
+            staged = next(log for log in parsed.sleep if log.type == "stages")
+            assert staged.levels.summary["deep"].thirty_day_avg_minutes is not None
+            assert staged.levels.data[0].date_time.isoformat().startswith(staged.start_time[:16])
+            paged = await api.get_sleep_list(
+                sort="desc", offset=0, limit=2, before_date=END + timedelta(days=1)
+            )
+            assert paged.pagination.limit == 2 and len(paged.sleep) == 2
+            assert (await api.get_sleep_goal()).goal.min_duration == 450
+            ranged = await api.get_sleep_by_date_range(base_date=FIRST, end_date=END)
+            assert len(ranged.sleep) == len(by_range["sleep"])
+
     asyncio.run(run())
 
 
