@@ -176,3 +176,19 @@ def test_night_and_day_sleep_are_pure_functions_of_the_date() -> None:
     assert a == b
     codes, in_bed = day_sleep(a, night(person, SEED, dt.date(2023, 5, 6), worn=True))
     assert np.array_equal(codes != SLEEP_AWAKE, in_bed)
+
+
+def test_couplings_a_researcher_looks_for(year: Year) -> None:
+    """RHR and HRV move against each other; an illness leaves RHR up, HRV down, skin warmer, breathing faster."""
+    hrv = {day: r["dailyRmssd"] for m, day, r in year.metrics if m == "hrv"}
+    days = [d for d in year.days if d.day in hrv and year.summaries[d.day].resting_heart_rate]
+    rhr = np.array([year.summaries[d.day].resting_heart_rate for d in days], dtype=float)
+    assert np.corrcoef(rhr, [hrv[d.day] for d in days])[0, 1] < -0.2
+    skin = {day: r["nightlyRelative"] for m, day, r in year.metrics if m == "skin_temp"}
+    br = {day: r["fullSleepSummary"] for m, day, r in year.metrics if m == "br"}
+    ill = [d.day for d in year.days if d.plan.ill and d.day in hrv]
+    well = [d.day for d in year.days if not d.plan.ill and d.day in hrv]
+    assert ill, "an illness in the year"
+    assert np.mean([hrv[d] for d in ill]) < 0.85 * np.mean([hrv[d] for d in well])
+    assert np.mean([skin[d] for d in ill]) > np.mean([skin[d] for d in well]) + 0.4
+    assert np.mean([br[d] for d in ill]) > np.mean([br[d] for d in well]) + 0.8

@@ -72,9 +72,11 @@ def _round(value: float, places: int) -> float:
 
 
 def night_metrics(
-    person: Person, seed: int, log: SleepLog, arrays: dict[dt.date, DayArrays]
+    person: Person, seed: int, log: SleepLog, arrays: dict[dt.date, DayArrays], *, ill: bool = False
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(metric, record) of the nightly metrics of a qualifying main sleep; `arrays` holds the local days it spans."""
+    """(metric, record) of the nightly metrics of a qualifying main sleep; `arrays` holds the local days it spans.
+    An illness (the generator's plan) leaves its fingerprint [takeout-and-data §4.3]: HRV down 20-40 % (besides the
+    faster sleeping heart), breathing 1-2 breaths a minute faster, skin 0.5-1 °C warmer."""
     day = dt.date.fromisoformat(log.date_of_sleep)
     o = day.toordinal()
     minutes = [log.start + dt.timedelta(minutes=i) for i in range(log.time_in_bed)]
@@ -90,6 +92,8 @@ def night_metrics(
         * float(np.exp(hrv_rng.normal(0.0, 0.12)))
         * (1.0 - 0.025 * (sleeping_hr - 0.9 * person.rhr0))
     )
+    if ill:
+        nightly *= float(hrv_rng.uniform(0.6, 0.8))
     nightly = max(8.0, nightly)
     samples = []
     deep_values = []
@@ -123,6 +127,8 @@ def night_metrics(
     # Breathing rate per stage: deep lowest and steadiest, REM highest
     br_rng = _rng(seed, o, _S_BR)
     base = float(np.clip(15.0 + 0.08 * (person.rhr0 - 65.0) + br_rng.normal(0.0, 0.5), 11.0, 20.0))
+    if ill:
+        base += float(br_rng.uniform(1.0, 2.0))
     by_stage = {
         "deepSleepSummary": base - 1.0 + br_rng.normal(0.0, 0.2),
         "lightSleepSummary": base - 0.2 + br_rng.normal(0.0, 0.2),
@@ -157,6 +163,8 @@ def night_metrics(
     # Skin temperature: nightly deviation from the personal baseline, AR(1), SD ~0.3 °C [GoogleData README]
     eps = _hash_normal(seed, _S_TEMP_AR, np.arange(o, o - 20, -1))
     relative = float(np.dot(0.6 ** np.arange(20), eps)) * 0.3 * float(np.sqrt(1 - 0.36))
+    if ill:
+        relative += 0.5 + 0.5 * float(_rng(seed, o, _S_TEMP).random())
     skin = {"nightlyRelative": _round(relative, 2)}
     return [("hrv", hrv), ("br", br), ("spo2", spo2), ("skin_temp", skin)]
 
@@ -196,7 +204,8 @@ class SleepRecorder:
             main = qualifying_main_sleep(day_logs)
             if main is not None:
                 metrics += [
-                    (m, generated.day, r) for m, r in night_metrics(self.person, self.seed, main, arrays)
+                    (m, generated.day, r)
+                    for m, r in night_metrics(self.person, self.seed, main, arrays, ill=generated.plan.ill)
                 ]
             if generated.plan.worn:
                 readings = ecg_readings(self.person, self.seed, generated.day, generated.arrays)
