@@ -3,6 +3,9 @@ sleep has stages."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import numpy as np
 
 from tests.api.conftest import END, FIRST, World
@@ -38,3 +41,22 @@ def test_interval_intraday_and_days_past_today(world: World) -> None:
     by_interval = world.ok(f"/1/user/-/hrv/date/{FIRST}/{END}/all.json")["hrv"]
     assert [d["dateTime"] for d in by_interval] == sorted(_staged_nights(world))
     assert world.ok("/1/user/-/hrv/date/2030-01-01.json") == {"hrv": []}
+
+
+def test_a_night_shows_once_it_has_ended(fresh_world: World) -> None:
+    """By the sandbox clock: at 03:00 on END the night is still going on, so neither its log nor its HRV is served."""
+    w = fresh_world
+    night = next(log for log in w.ok(f"/1.2/user/-/sleep/date/{END}.json")["sleep"] if log["isMainSleep"])
+    w.services.clock.set(
+        datetime.fromisoformat(night["endTime"]).replace(tzinfo=ZoneInfo(w.user.current_timezone))
+        - timedelta(hours=1),
+        frozen=True,
+    )
+    try:
+        assert w.ok(f"/1/user/-/hrv/date/{END}.json") == {"hrv": []}
+        assert all(
+            log["logId"] != night["logId"] for log in w.ok(f"/1.2/user/-/sleep/date/{END}.json")["sleep"]
+        )
+    finally:
+        w.services.clock.reset()
+    assert w.ok(f"/1/user/-/hrv/date/{END}.json")["hrv"]

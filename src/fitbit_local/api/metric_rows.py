@@ -12,8 +12,9 @@ body (``{"hrv": [...]}``, SpO2's bare object and array).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import DATE, END_DATE, START_DATE
@@ -34,12 +35,18 @@ def keyed(key: str) -> Wrap:
 
 
 def records(ctx: RequestContext, metric: str, days: list[date]) -> list[tuple[date, dict[str, Any]]]:
-    """The stored records of `days` that exist by the sandbox clock, oldest first."""
+    """The stored records of `days` that exist by the sandbox clock, oldest first: none after the user's today, and
+    a night's record only once the night has ended (its ``synced`` instant, user-local)."""
     last = min(days[-1], ctx.today)
     if last < days[0]:
         return []
     found = ctx.services.store.metrics.by_dates(ctx.user.id, metric, days[0], last)
-    return sorted(found.items())
+    now = datetime.fromtimestamp(ctx.now, ZoneInfo(ctx.user.current_timezone)).replace(tzinfo=None)
+    return [
+        (day, record)
+        for day, record in sorted(found.items())
+        if "synced" not in record or datetime.fromisoformat(record["synced"]) <= now
+    ]
 
 
 def handler(metric: str, render: Render, wrap: Wrap) -> Callable[[RequestContext], Any]:

@@ -166,7 +166,9 @@ def night_metrics(
     if ill:
         relative += 0.5 + 0.5 * float(_rng(seed, o, _S_TEMP).random())
     skin = {"nightlyRelative": _round(relative, 2)}
-    return [("hrv", hrv), ("br", br), ("spo2", spo2), ("skin_temp", skin)]
+    # when the tracker could sync the night (its end): a record is not served before (api/metric_rows.py)
+    synced = {"synced": log.end.isoformat(timespec="seconds")}
+    return [("hrv", hrv | synced), ("br", br | synced), ("spo2", spo2 | synced), ("skin_temp", skin | synced)]
 
 
 def cardio_score(person: Person, seed: int, day: dt.date, ran: bool) -> dict[str, Any]:
