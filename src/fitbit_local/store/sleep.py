@@ -274,7 +274,8 @@ def replace_synthetic(
     metrics: list[tuple[str, date, dict[str, Any]]],
 ) -> None:
     """Replace the synthetic sleep logs and metrics filed under `days` with these (the loader's batch, inside its
-    transaction); logs and metrics of other sources are kept."""
+    transaction); logs and metrics of other sources are kept. The batch's ``sleep`` changes are the ones `put_days`
+    records for every day with sleep in it (a log ends on a day with sleep minutes), so none are added here."""
     keys = [d.isoformat() for d in days]
     for chunk_start in range(0, len(keys), 500):
         chunk = keys[chunk_start : chunk_start + 500]
@@ -310,8 +311,6 @@ def replace_synthetic(
                 for metric, day, data in metrics
             ],
         )
-    for day in sorted({date.fromisoformat(log.date_of_sleep) for log in logs}):
-        tx.record("sleep", "updated", user_id=user_id, day=day)
 
 
 def update_summary_json(tx: WriteTransaction, user_id: str, day: date, data: dict[str, Any]) -> None:
