@@ -1,6 +1,6 @@
 """Per-night and per-day health metric records (HRV, SpO2, breathing rate, temperature, cardio fitness, ECG, IRN):
 one JSON record per (user, metric, local day), written by the sources beside the sleep logs
-(store/sleep.py `replace_synthetic`) and read by the metric families."""
+(store/sleep.py `replace_records`) and read by the metric families."""
 
 from __future__ import annotations
 

@@ -266,16 +266,20 @@ def days_under_other_logs(conn: Connection, user_id: str, days: list[date]) -> s
     return covered & set(days)
 
 
-def replace_synthetic(
+def replace_records(
     tx: WriteTransaction,
     user_id: str,
     days: Iterable[date],
     logs: list[SleepLog],
     metrics: list[tuple[str, date, dict[str, Any]]],
+    *,
+    source: str,
 ) -> None:
-    """Replace the synthetic sleep logs and metrics filed under `days` with these (the loader's batch, inside its
-    transaction); logs and metrics of other sources are kept. The batch's ``sleep`` changes are the ones `put_days`
-    records for every day with sleep in it (a log ends on a day with sleep minutes), so none are added here."""
+    """Replace one source's sleep logs and metrics filed under `days` with these, inside the caller's transaction
+    (the synthetic loader's batch; an importer's); other sources' logs and metrics are kept. The caller records the
+    ``sleep`` changes: `put_days` does for every day with sleep in it (a log ends on a day with sleep minutes)."""
+    if any(log.source != source for log in logs):
+        raise ValueError(f"every log must come from {source!r}")
     keys = [d.isoformat() for d in days]
     for chunk_start in range(0, len(keys), 500):
         chunk = keys[chunk_start : chunk_start + 500]
@@ -283,7 +287,7 @@ def replace_synthetic(
             delete(sleep_logs).where(
                 and_(
                     sleep_logs.c.user_id == user_id,
-                    sleep_logs.c.source == "synthetic",
+                    sleep_logs.c.source == source,
                     sleep_logs.c.date_of_sleep.in_(chunk),
                 )
             )
@@ -291,7 +295,7 @@ def replace_synthetic(
         tx.conn.execute(
             delete(health_metrics).where(
                 health_metrics.c.user_id == user_id,
-                health_metrics.c.source == "synthetic",
+                health_metrics.c.source == source,
                 health_metrics.c.day.in_(chunk),
             )
         )
@@ -305,7 +309,7 @@ def replace_synthetic(
                     "user_id": user_id,
                     "metric": metric,
                     "day": day.isoformat(),
-                    "source": "synthetic",
+                    "source": source,
                     "data": orjson.dumps(data).decode(),
                 }
                 for metric, day, data in metrics

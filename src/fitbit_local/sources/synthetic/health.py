@@ -28,7 +28,7 @@ from fitbit_local.sources.synthetic.person import Person
 from fitbit_local.sources.synthetic.rhythm import ecg_readings, irn_alerts, irn_enrolled
 from fitbit_local.sources.synthetic.streams import _hash_normal, _rng
 from fitbit_local.store.changes import WriteTransaction
-from fitbit_local.store.sleep import days_under_other_logs, rederive_in_bed, replace_synthetic
+from fitbit_local.store.sleep import days_under_other_logs, rederive_in_bed, replace_records
 
 _S_HRV, _S_SPO2, _S_BR, _S_TEMP, _S_CARDIO, _S_TEMP_AR = 41, 42, 43, 44, 45, 46
 HRV_WINDOW_MINUTES = 5
@@ -242,7 +242,7 @@ class SleepRecorder:
         arrays = {d.day: d.arrays for d in days}
 
         def write(tx: WriteTransaction) -> None:
-            replace_synthetic(tx, self.user_id, list(arrays), logs, metrics)
+            replace_records(tx, self.user_id, list(arrays), logs, metrics, source="synthetic")
             for day in sorted(days_under_other_logs(tx.conn, self.user_id, list(arrays))):
                 rederive_in_bed(
                     tx,
