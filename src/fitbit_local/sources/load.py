@@ -57,10 +57,9 @@ def store_synthetic_days(
     stored = (first - start).days
     fallback = store.series.latest_resting_hr(user.id, before=first)
     batch: list[tuple[date, object, dict[str, object]]] = []
-    sleep = SleepRecorder(
-        user.id, person, seed
-    )  # the nights' sleep logs and metrics, stored with their batch
-    nights: list[object] = []
+    # the nights' sleep logs and health metrics, stored in their batch's transaction (issue 10)
+    sleep = SleepRecorder(user.id, person, seed)
+    nights: list[Any] = []
     for generated in generate(person, first, (end - first).days + 1, seed):
         day, arrays = generated.day, generated.arrays
         summary = derive_daily_summary(
@@ -74,10 +73,12 @@ def store_synthetic_days(
         batch.append((day, arrays, summary.to_json()))
         nights.append(generated)
         if len(batch) >= BATCH_DAYS:
-            stored += store.series.put_days(user.id, batch, source="synthetic", also=sleep.writer(nights))  # type: ignore[arg-type]
+            also = sleep.writer(nights)
+            stored += store.series.put_days(user.id, batch, source="synthetic", also=also)  # type: ignore[arg-type]
             batch, nights = [], []
     if batch:
-        stored += store.series.put_days(user.id, batch, source="synthetic", also=sleep.writer(nights))  # type: ignore[arg-type]
+        also = sleep.writer(nights)
+        stored += store.series.put_days(user.id, batch, source="synthetic", also=also)  # type: ignore[arg-type]
     return stored
 
 
