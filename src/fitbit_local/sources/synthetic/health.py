@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from fitbit_local.physiology.day import SLEEP_DEEP, SLEEP_LIGHT, SLEEP_REM, DayArrays
+from fitbit_local.physiology.day import SLEEP_DEEP, SLEEP_LIGHT, SLEEP_REM, SLEEP_WAKE, DayArrays
 from fitbit_local.physiology.sleep import CLASSIC, STAGES, STAGES_MIN_MINUTES, SleepLog, classic_levels
 from fitbit_local.sources.synthetic.nights import Night, sessions
 from fitbit_local.sources.synthetic.person import Person
@@ -59,12 +59,20 @@ def qualifying_main_sleep(logs: list[SleepLog]) -> SleepLog | None:
     return next((log for log in logs if log.is_main_sleep and log.kind == STAGES), None)
 
 
-def _minute_heart(heart_by_day: dict[dt.date, DayArrays], moment: dt.datetime) -> np.ndarray:
-    arrays = heart_by_day.get(moment.date())
-    if arrays is None:
-        return np.zeros(60, np.uint8)
-    second = moment.hour * 3600 + moment.minute * 60
-    return arrays.heart[second : second + 60]
+def night_heart(log: SleepLog, arrays: dict[dt.date, DayArrays]) -> np.ndarray:
+    """The heart readings of the log's minutes as a (minutes, 60) matrix (0 = no reading); `arrays` holds the
+    local days the log spans (a day missing from it reads as no readings)."""
+    first = log.start.date()
+    days = [arrays.get(first + dt.timedelta(days=i)) for i in range(2)]
+    heart = np.concatenate([a.heart if a is not None else np.zeros(86_400, np.uint8) for a in days])
+    offset = log.start.hour * 3600 + log.start.minute * 60
+    return heart[offset : offset + log.time_in_bed * 60].reshape(-1, 60)
+
+
+def minute_stamps(log: SleepLog) -> list[str]:
+    """``yyyy-MM-ddTHH:mm`` of each minute of the log."""
+    first = np.datetime64(log.start.replace(second=0, microsecond=0), "m")
+    return (first + np.arange(log.time_in_bed)).astype(str).tolist()
 
 
 def _round(value: float, places: int) -> float:
@@ -79,10 +87,11 @@ def night_metrics(
     faster sleeping heart), breathing 1-2 breaths a minute faster, skin 0.5-1 °C warmer."""
     day = dt.date.fromisoformat(log.date_of_sleep)
     o = day.toordinal()
-    minutes = [log.start + dt.timedelta(minutes=i) for i in range(log.time_in_bed)]
-    beats = [_minute_heart(arrays, m) for m in minutes]
-    minute_hr = np.array([b[b > 0].mean() if (b > 0).any() else 0.0 for b in beats])
-    sleeping_hr = float(minute_hr[minute_hr > 0].mean()) if (minute_hr > 0).any() else person.rhr0
+    stamps = minute_stamps(log)
+    beats = night_heart(log, arrays)
+    counts = np.count_nonzero(beats, axis=1)
+    minute_hr = np.where(counts > 0, beats.sum(axis=1, dtype=np.float64) / np.maximum(counts, 1), 0.0)
+    sleeping_hr = float(minute_hr[counts > 0].mean()) if counts.any() else person.rhr0
     stages = log.levels
 
     # HRV: the night's RMSSD around the baseline, lower when the sleeping heart beats faster [Natarajan 2020]
@@ -95,33 +104,32 @@ def night_metrics(
     if ill:
         nightly *= float(hrv_rng.uniform(0.6, 0.8))
     nightly = max(8.0, nightly)
-    samples = []
-    deep_values = []
-    for w in range(0, log.time_in_bed - HRV_WINDOW_MINUTES + 1, HRV_WINDOW_MINUTES):
-        window = stages[w : w + HRV_WINDOW_MINUTES]
-        seconds = sum(int(np.count_nonzero(b)) for b in beats[w : w + HRV_WINDOW_MINUTES])
-        coverage = min(1.0, seconds / (HRV_WINDOW_MINUTES * 12.0) * float(hrv_rng.uniform(0.85, 1.0)))
-        if coverage < 0.5:  # too few beats to compute the window
-            continue
-        deep_share = float(np.mean(window == SLEEP_DEEP))
-        rmssd = nightly * (1.0 + 0.15 * deep_share) * float(np.exp(hrv_rng.normal(0.0, 0.18)))
-        hf = rmssd**2 * float(hrv_rng.uniform(0.25, 0.45))
-        lf = hf * float(np.exp(hrv_rng.normal(np.log(1.6), 0.4)))
-        if deep_share > 0.5:
-            deep_values.append(rmssd)
-        samples.append(
-            {
-                "minute": minutes[w].strftime("%Y-%m-%dT%H:%M:%S.000"),
-                "value": {
-                    "rmssd": _round(rmssd, 3),
-                    "coverage": _round(coverage, 3),
-                    "hf": _round(hf, 3),
-                    "lf": _round(lf, 3),
-                },
-            }
+    windows = log.time_in_bed // HRV_WINDOW_MINUTES
+    cut = windows * HRV_WINDOW_MINUTES
+    seconds = counts[:cut].reshape(windows, HRV_WINDOW_MINUTES).sum(axis=1)
+    coverage = np.minimum(1.0, seconds / (HRV_WINDOW_MINUTES * 12.0) * hrv_rng.uniform(0.85, 1.0, windows))
+    deep_share = (stages[:cut] == SLEEP_DEEP).reshape(windows, HRV_WINDOW_MINUTES).mean(axis=1)
+    rmssd = nightly * (1.0 + 0.15 * deep_share) * np.exp(hrv_rng.normal(0.0, 0.18, windows))
+    hf = rmssd**2 * hrv_rng.uniform(0.25, 0.45, windows)
+    lf = hf * np.exp(hrv_rng.normal(np.log(1.6), 0.4, windows))
+    kept_windows = np.flatnonzero(coverage >= 0.5)  # too few beats: the window is not computed
+    samples = [
+        {
+            "minute": stamps[w * HRV_WINDOW_MINUTES] + ":00.000",
+            "value": {"rmssd": r, "coverage": c, "hf": h, "lf": low},
+        }
+        for w, r, c, h, low in zip(
+            kept_windows.tolist(),
+            np.round(rmssd[kept_windows], 3).tolist(),
+            np.round(coverage[kept_windows], 3).tolist(),
+            np.round(hf[kept_windows], 3).tolist(),
+            np.round(lf[kept_windows], 3).tolist(),
+            strict=True,
         )
-    daily = float(np.mean([s["value"]["rmssd"] for s in samples])) if samples else nightly  # type: ignore[index]
-    deep = float(np.mean(deep_values)) if deep_values else daily * 1.08
+    ]
+    deep_windows = kept_windows[deep_share[kept_windows] > 0.5]
+    daily = float(np.mean([sample["value"]["rmssd"] for sample in samples])) if samples else nightly  # type: ignore[index]
+    deep = float(rmssd[deep_windows].mean()) if len(deep_windows) else daily * 1.08
     hrv = {"dailyRmssd": _round(daily, 3), "deepRmssd": _round(deep, 3), "minutes": samples}
 
     # Breathing rate per stage: deep lowest and steadiest, REM highest
@@ -134,7 +142,7 @@ def night_metrics(
         "lightSleepSummary": base - 0.2 + br_rng.normal(0.0, 0.2),
         "remSleepSummary": base + 0.8 + br_rng.normal(0.0, 0.3),
     }
-    asleep = stages[stages != 1]
+    asleep = stages[stages != SLEEP_WAKE]
     weights = {
         "deepSleepSummary": np.count_nonzero(asleep == SLEEP_DEEP),
         "lightSleepSummary": np.count_nonzero(asleep == SLEEP_LIGHT),
@@ -146,11 +154,11 @@ def night_metrics(
     # SpO2: per minute asleep with a reading, around a nightly level of 95-98 %
     spo2_rng = _rng(seed, o, _S_SPO2)
     level = float(np.clip(spo2_rng.normal(96.3, 0.8), 93.5, 98.5))
-    values = np.clip(level + np.cumsum(spo2_rng.normal(0.0, 0.25, len(minutes))) * 0.3, 88.0, 100.0)
+    values = np.clip(level + np.cumsum(spo2_rng.normal(0.0, 0.25, log.time_in_bed)) * 0.3, 88.0, 100.0)
+    measured = np.flatnonzero((stages != SLEEP_WAKE) & (counts > 0))  # asleep, with a reading
     spo2_minutes = [
-        {"value": _round(v, 1), "minute": m.strftime("%Y-%m-%dT%H:%M:%S")}
-        for m, v, s, hr in zip(minutes, values.tolist(), stages.tolist(), minute_hr.tolist(), strict=True)
-        if s != 1 and hr > 0
+        {"value": v, "minute": stamps[i] + ":00"}
+        for i, v in zip(measured.tolist(), np.round(values[measured], 1).tolist(), strict=True)
     ]
     kept = np.array([p["value"] for p in spo2_minutes]) if spo2_minutes else np.array([level])
     spo2 = {
