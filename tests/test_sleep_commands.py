@@ -26,8 +26,14 @@ def run(*args: str) -> dict:
 
 def test_regenerate_gives_synthetic_users_their_nights_and_leaves_others_alone(tmp_path) -> None:
     data = str(tmp_path)
-    ann = run("users", "create", "--data", data, "--name", "ann", "--synthetic-days", "10")["user_id"]
+    ann = run("users", "create", "--data", data, "--name", "ann", "--synthetic-days", "10", "--seed", "7")[
+        "user_id"
+    ]
     store = Store.open(data_dir=data)
+    generated = store.sleep.count(ann)
+    known = store.series.day_range(ann)
+    assert generated and known is not None
+    hrv = store.metrics.by_dates(ann, "hrv", *known)
     bob = store.users.create(name="bob", password="pw")
     arrays = DayArrays()
     arrays.sleep[:420] = 2
@@ -42,11 +48,10 @@ def test_regenerate_gives_synthetic_users_their_nights_and_leaves_others_alone(t
 
     result = run("sleep", "regenerate", "--data", data)
     by_user = {u["user_id"]: u for u in result["users"]}
-    assert by_user[ann]["days"] == 10 and by_user[ann]["sleep_logs"] >= 8
+    assert by_user[ann]["days"] == 10 and by_user[ann]["sleep_logs"] == generated  # the same nights again
     assert by_user[bob.id] == {"user_id": bob.id, "skipped": "not a synthetic user"}
-    assert store.sleep.count(ann) == by_user[ann]["sleep_logs"]
-    end = store.series.day_range(ann)
-    assert end is not None and store.metrics.by_dates(ann, "hrv", *end)
+    assert store.sleep.count(ann) == generated
+    assert store.metrics.by_dates(ann, "hrv", *known) == hrv
     with store.engine.connect() as conn:
         assert (
             conn.execute(select(daily_summaries).where(daily_summaries.c.user_id == bob.id)).all()
