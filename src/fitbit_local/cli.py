@@ -439,6 +439,10 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int)
     generate.set_defaults(func=cmd_generate)
 
+    from fitbit_local.sleep_commands import add_sleep_commands  # issue 10: sleep regenerate
+
+    add_sleep_commands(sub)
+
     clock = sub.add_parser("clock", help="the sandbox clock").add_subparsers(
         dest="clock_command", required=True
     )

@@ -138,9 +138,9 @@ def _example(row: Endpoint, template: str, version: str, picks: Mapping[str, str
     missing = set(keys) - set(values)
     assert not missing, f"{row.name}: the example builder has no value for {sorted(missing)} in {template}"
     form = {p.key: param_value(p) for p in row.form}
-    return Example(
-        row, template, version, values, form, {p.key: param_value(p) for p in row.query if p.required}
-    )
+    # An optional query parameter with an example is sent too: a list's beforeDate, one of a pair that must be given.
+    query = {p.key: param_value(p) for p in row.query if p.required or p.schema.get("examples")}
+    return Example(row, template, version, values, form, query)
 
 
 def examples(row: Endpoint) -> list[Example]:

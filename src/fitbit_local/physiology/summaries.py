@@ -21,7 +21,7 @@ from fitbit_local.physiology.activity_levels import (
     minute_activity_levels,
 )
 from fitbit_local.physiology.azm import azm_totals
-from fitbit_local.physiology.day import MINUTES_PER_DAY, NO_ZONE, DayArrays
+from fitbit_local.physiology.day import MINUTES_PER_DAY, NO_ZONE, SLEEP_AWAKE, SLEEP_LIGHT, DayArrays
 from fitbit_local.physiology.resting_hr import resting_heart_rate
 from fitbit_local.physiology.zones import (
     ZONE_CEILING_BPM,
@@ -198,12 +198,15 @@ def derive_daily_summary(
     bmr_kcal_per_day: float,
     zone_scheme: ZoneScheme = "azm",
     elapsed_minutes: int = MINUTES_PER_DAY,
+    in_bed: np.ndarray | None = None,
 ) -> DailySummary:
     """Derive every daily value of one local day from its arrays.
 
     resting_hr_fallback is the latest earlier day's resting HR; the zones use the day's own resting HR when the
     arrays yield one, else the fallback, else DEFAULT_RESTING_HR (only the day's own value is reported).
     elapsed_minutes < 1440 is a day still in progress (today): minutes not yet lived count in no activity level.
+    in_bed: the minutes the day's sleep logs cover, when they are known apart from the arrays' sleep codes (a manual
+    log, a deleted one): those minutes, and only those, are in bed rather than sedentary or active.
     """
     hr = minute_heart_rate(day.heart)
     rhr = resting_heart_rate(hr, day.steps, day.mets, day.sleep)
@@ -215,8 +218,9 @@ def derive_daily_summary(
     calories = day.calories.astype(np.float64)
     zone_rows = zone_summaries(zones, calories, bounds)
     azm = azm_totals(zones)
-    levels = activity_minutes(day.mets[:elapsed_minutes], day.sleep[:elapsed_minutes])
-    minute_levels = minute_activity_levels(day.mets, day.sleep)
+    bed = day.sleep if in_bed is None else np.where(in_bed, SLEEP_LIGHT, SLEEP_AWAKE).astype(np.uint8)
+    levels = activity_minutes(day.mets[:elapsed_minutes], bed[:elapsed_minutes])
+    minute_levels = minute_activity_levels(day.mets, bed)
     # Fitbit: "calories burned ... for periods of time when the user was active above sedentary level ...
     # calculated minute by minute ... includes activity burned calories and BMR."
     active = (minute_levels != LEVEL_SEDENTARY) & (minute_levels != LEVEL_IN_BED)

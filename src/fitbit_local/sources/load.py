@@ -20,6 +20,7 @@ from typing import Any
 from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.sources.exercises import store_detected_exercises
 from fitbit_local.sources.synthetic import Person, generate
+from fitbit_local.sources.synthetic.health import SleepRecorder
 from fitbit_local.sources.synthetic.logged import store_synthetic_logs
 from fitbit_local.sources.synthetic.person import profile_defaults
 from fitbit_local.store import Store
@@ -65,6 +66,9 @@ def store_synthetic_days(
     stored = (first - start).days
     fallback = store.series.latest_resting_hr(user.id, before=first)
     batch: list[tuple[date, object, dict[str, object]]] = []
+    # the nights' sleep logs and health metrics, stored in their batch's transaction (issue 10)
+    sleep = SleepRecorder(user.id, person, seed)
+    nights: list[Any] = []
     for generated in generate(person, first, (end - first).days + 1, seed):
         day, arrays = generated.day, generated.arrays
         summary = derive_daily_summary(
@@ -76,11 +80,14 @@ def store_synthetic_days(
         if summary.resting_heart_rate is not None:
             fallback = summary.resting_heart_rate
         batch.append((day, arrays, summary.to_json()))
+        nights.append(generated)
         if len(batch) >= BATCH_DAYS:
-            stored += store.series.put_days(user.id, batch, source="synthetic")  # type: ignore[arg-type]
-            batch = []
+            also = sleep.writer(nights)
+            stored += store.series.put_days(user.id, batch, source="synthetic", also=also)  # type: ignore[arg-type]
+            batch, nights = [], []
     if batch:
-        stored += store.series.put_days(user.id, batch, source="synthetic")  # type: ignore[arg-type]
+        also = sleep.writer(nights)
+        stored += store.series.put_days(user.id, batch, source="synthetic", also=also)  # type: ignore[arg-type]
     store_detected_exercises(
         store, user.id, start, end
     )  # issue 12: SmartTrack-like logs from the stored minutes

@@ -13,7 +13,9 @@ from fitbit_local.store.db import create_db_engine, database_url_for, migrate
 from fitbit_local.store.deliveries import DeliveryQueue
 from fitbit_local.store.faults import FaultRepository
 from fitbit_local.store.grants import GrantRepository
+from fitbit_local.store.metrics import MetricRepository
 from fitbit_local.store.series import SeriesRepository
+from fitbit_local.store.sleep import SleepRepository
 from fitbit_local.store.subscriptions import SubscriptionRepository
 from fitbit_local.store.users import UserRepository
 
@@ -32,6 +34,8 @@ class Store:
         self.changes = ChangeRepository(engine)
         self.subscriptions = SubscriptionRepository(engine)  # issue 13
         self.deliveries = DeliveryQueue(engine)  # issue 13
+        self.sleep = SleepRepository(engine)  # issue 10
+        self.metrics = MetricRepository(engine)
 
     @property
     def sandbox(self) -> FaultRepository:

@@ -493,3 +493,43 @@ meals = Table(
     Column("foods", Text, nullable=False),  # JSON [{foodId, amount, unitId}]
 )
 Index("ix_meals_user", meals.c.user_id)
+# --- issue 10: sleep and the health metrics -------------------------------------------------------------------------
+
+# Sleep logs of every source (synthetic, manual, later Takeout): one row per log. `levels` holds one character per
+# minute from `start`: for a stages log '1' wake, '2' light, '3' deep, '4' rem (the SLEEP_* codes); for a classic log
+# '1' asleep, '2' restless, '3' awake (the v1 minuteData values). Everything a response shows is derived from it.
+sleep_logs = Table(
+    "sleep_logs",
+    metadata,
+    Column("log_id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("date_of_sleep", String(10), nullable=False),  # the user-local date the sleep ended on
+    Column("start", String(19), nullable=False),  # user-local yyyy-MM-ddTHH:mm:ss
+    Column("log_kind", String(8), nullable=False),  # stages | classic
+    Column("log_type", String(16), nullable=False),  # auto_detected | manual
+    Column("is_main_sleep", Boolean, nullable=False),
+    Column("source", String(16), nullable=False),  # synthetic | manual | takeout
+    Column("levels", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+Index("ix_sleep_logs_user_date", sleep_logs.c.user_id, sleep_logs.c.date_of_sleep)
+
+sleep_goals = Table(
+    "sleep_goals",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("min_duration", Integer, nullable=False),
+    Column("updated_at", Float, nullable=False),  # sandbox clock
+)
+
+# Per-night and per-day health metrics (hrv, spo2, br, skin_temp, core_temp, cardio, ecg, irn): the JSON of one
+# record, keyed by the user-local date Fitbit files it under.
+health_metrics = Table(
+    "health_metrics",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("metric", String(16), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("source", String(16), nullable=False),  # synthetic | manual | takeout
+    Column("data", Text, nullable=False),
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import Engine, bindparam, delete, func, insert, select
 
 from fitbit_local.physiology.day import SERIES, DayArrays
-from fitbit_local.store.changes import write
+from fitbit_local.store.changes import WriteTransaction, write
 from fitbit_local.store.db import FastReader
 from fitbit_local.store.schema import daily_summaries, series_days
 
@@ -60,10 +60,16 @@ class SeriesRepository:
         self._reader = FastReader(engine)
 
     def put_days(
-        self, user_id: str, days: Iterable[tuple[date, DayArrays, dict[str, object]]], *, source: str
+        self,
+        user_id: str,
+        days: Iterable[tuple[date, DayArrays, dict[str, object]]],
+        *,
+        source: str,
+        also: Callable[[WriteTransaction], None] | None = None,
     ) -> int:
         """Store (day, arrays, summary JSON) triples in one transaction, replacing what those days held. Records an
-        ``activities`` change for every day and a ``sleep`` change for every day with sleep in it."""
+        ``activities`` change for every day and a ``sleep`` change for every day with sleep in it. `also` writes what
+        the source knows beside the arrays (its sleep logs and metrics) in the same transaction."""
         series_rows: list[dict[str, object]] = []
         summary_rows: list[dict[str, object]] = []
         stored_days: list[date] = []
@@ -108,6 +114,8 @@ class SeriesRepository:
                 for day in collection_days:
                     kind = "updated" if day.isoformat() in replaced else "created"
                     tx.record(collection, kind, user_id=user_id, day=day)
+            if also is not None:
+                also(tx)
         return len(stored_days)
 
     def get_series(self, user_id: str, name: str, day: date) -> np.ndarray | None:
