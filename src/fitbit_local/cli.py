@@ -21,6 +21,7 @@ import orjson
 from fitbit_local.config import Settings
 from fitbit_local.oauth.scopes import ALL_SCOPES, parse_scope_param, unknown_scopes
 from fitbit_local.services import Services
+from fitbit_local.sources.takeout.cli import add_takeout_commands
 
 
 class CommandError(Exception):
@@ -474,6 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(p)
     p.add_argument("--id", type=int)
     p.set_defaults(func=cmd_faults)
+    add_takeout_commands(sub)
     return parser
 
 

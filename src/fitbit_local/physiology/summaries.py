@@ -198,15 +198,17 @@ def derive_daily_summary(
     bmr_kcal_per_day: float,
     zone_scheme: ZoneScheme = "azm",
     elapsed_minutes: int = MINUTES_PER_DAY,
+    resting_hr: int | None = None,
 ) -> DailySummary:
     """Derive every daily value of one local day from its arrays.
 
     resting_hr_fallback is the latest earlier day's resting HR; the zones use the day's own resting HR when the
     arrays yield one, else the fallback, else DEFAULT_RESTING_HR (only the day's own value is reported).
     elapsed_minutes < 1440 is a day still in progress (today): minutes not yet lived count in no activity level.
+    resting_hr is a measured value (an imported export's): reported, and used for the zones, instead of the derived.
     """
     hr = minute_heart_rate(day.heart)
-    rhr = resting_heart_rate(hr, day.steps, day.mets, day.sleep)
+    rhr = resting_hr if resting_hr is not None else resting_heart_rate(hr, day.steps, day.mets, day.sleep)
     rhr_for_zones = rhr if rhr is not None else (resting_hr_fallback or DEFAULT_RESTING_HR)
     bounds = zone_bounds_for(age, rhr_for_zones, zone_scheme)
     zones = minute_zones(hr, bounds)
