@@ -425,3 +425,97 @@ def zip_tree(root: Path, target: Path, parts: int = 1) -> list[Path]:
     for handle in handles:
         handle.close()
     return zips
+
+
+# --- long archives (resumability tests, bench) ---------------------------------------------------------------------
+
+
+def write_long(target: Path, start: date, days: int, *, step: int = 10, seed: int = 5) -> int:
+    """A layout-C zip of `days` days from `start` (UTC+10 without daylight saving: Australia/Brisbane), written
+    member by member: a heart-rate file per day (a sample every `step` s), 30-day steps/calories/activity chunks, a
+    yearly resting-HR file and one sleep log per night. Returns the number of heart-rate samples written."""
+    rng = np.random.default_rng(seed)
+    base = "Takeout/Fitbit/Global Export Data/"
+    offset = 10 * 3600
+    samples = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        profile = {**PROFILE, "timezone": "Australia/Brisbane", "member_since": start.isoformat()}
+        archive.writestr(
+            "Takeout/Fitbit/Your Profile/Profile.csv",
+            ",".join(profile) + "\n" + ",".join(profile.values()) + "\n",
+        )
+        for i in range(days):
+            day = start + timedelta(days=i)
+            midnight = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) - offset
+            seconds = np.arange(int(rng.integers(0, step)), 86_400, step)
+            bpm = rng.integers(50, 140, size=seconds.size).tolist()
+            stamps = [mdy(midnight + int(s)) for s in seconds]
+            records = [
+                {"dateTime": t, "value": {"bpm": b, "confidence": 2}}
+                for t, b in zip(stamps, bpm, strict=True)
+            ]
+            archive.writestr(f"{base}heart_rate-{day}.json", pretty(records))  # type: ignore[arg-type]
+            samples += len(records)
+        for chunk_start in range(0, days, 30):
+            first = start + timedelta(days=chunk_start)
+            length = min(30, days - chunk_start)
+            minutes = np.arange(length * 1440)
+            midnight = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp()) - offset
+            steps = rng.integers(0, 60, size=minutes.size).tolist()
+            archive.writestr(
+                f"{base}steps-{first}.json",
+                pretty(
+                    [
+                        {"dateTime": mdy(midnight + 60 * int(m)), "value": str(v)}
+                        for m, v in zip(minutes, steps, strict=True)
+                    ]
+                ),  # type: ignore[arg-type]
+            )
+            archive.writestr(
+                f"{base}calories-{first}.json",
+                pretty([{"dateTime": mdy_local(first, 60 * int(m)), "value": "1.1"} for m in minutes]),  # type: ignore[arg-type]
+            )
+            archive.writestr(
+                f"{base}sedentary_minutes-{first}.json",
+                pretty(
+                    [
+                        {"dateTime": mdy_local(first + timedelta(days=k), 0), "value": str(600 + k)}
+                        for k in range(length)
+                    ]
+                ),  # type: ignore[arg-type]
+            )
+            nights = []
+            for k in range(length):
+                night = datetime.combine(first + timedelta(days=k), datetime.min.time()) - timedelta(hours=1)
+                nights.append(
+                    {
+                        "logId": 10_000_000 + chunk_start + k,
+                        "dateOfSleep": (first + timedelta(days=k)).isoformat(),
+                        "startTime": night.strftime("%Y-%m-%dT%H:%M:%S.000"),
+                        "endTime": (night + timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%S.000"),
+                        "duration": 7 * 3_600_000,
+                        "type": "classic",
+                        "mainSleep": True,
+                        "levels": {"data": []},
+                    }
+                )
+            archive.writestr(f"{base}sleep-{first}.json", pretty(nights))  # type: ignore[arg-type]
+        for year_start in range(0, days, 365):
+            first = start + timedelta(days=year_start)
+            archive.writestr(
+                f"{base}resting_heart_rate-{first}.json",
+                pretty(
+                    [
+                        {
+                            "dateTime": mdy_local(first + timedelta(days=k), 0),
+                            "value": {
+                                "date": (first + timedelta(days=k)).strftime("%m/%d/%y"),
+                                "value": 60.2,
+                                "error": 5.0,
+                            },
+                        }
+                        for k in range(min(365, days - year_start))
+                    ]
+                ),  # type: ignore[arg-type]
+            )
+    return samples

@@ -145,6 +145,7 @@ def import_takeout(
     user_id: str | None = None,
     sink: ImportSink | None = None,
     progress: Progress | None = None,
+    window_days: int = WINDOW_DAYS,
 ) -> ImportReport:
     """Import the export at `paths` (zips and/or folders) into `user_id`, or into a new user made from the
     export's profile. `today` (the user's local date by the sandbox clock) bounds the days kept: placeholder days
@@ -179,7 +180,7 @@ def import_takeout(
         done_until = None if job.finished else job.state.get("done_until")
         if done_until:
             report.resumed_from = done_until
-        windows = _windows(days)
+        windows = _windows(days, window_days)
         progress.start(len(days))
         clock = LocalClock(zone)
         for window in windows:
@@ -220,11 +221,10 @@ def _user_for(
         report.user_id = user.id
         return user
     done = JobRepository(store.engine).find(export_id)
-    if done is not None and done.finished:
-        existing = store.users.get(done.user_id)
-        if existing is not None:  # the same export again: re-checked into the user it made
-            report.user_id = existing.id
-            return existing
+    existing = store.users.get(done.user_id) if done is not None else None
+    if existing is not None:  # the same export again (or killed after its user was finished): into that user
+        report.user_id = existing.id
+        return existing
     name = _login_name(profile, export_id)
     unfinished = store.users.unfinished(name)
     if unfinished is not None and unfinished.job.get("takeout") == export_id:
@@ -369,12 +369,12 @@ def _candidate_days(found: Inventory, small: _Small, low: date, high: date) -> l
     return sorted(d for d in days if low <= d <= high)
 
 
-def _windows(days: list[date]) -> list[list[date]]:
+def _windows(days: list[date], size: int) -> list[list[date]]:
     windows: dict[int, list[date]] = {}
     if not days:
         return []
     for day in days:
-        windows.setdefault((day - days[0]).days // WINDOW_DAYS, []).append(day)
+        windows.setdefault((day - days[0]).days // size, []).append(day)
     return list(windows.values())
 
 
