@@ -410,6 +410,15 @@ def write_layout(root: Path, layout: str, person: Person | None = None) -> Expec
             _put(health / "UserActivityProbabilities_2017-09-01.csv", "x\n" * 1000)
             _put(health / "UserSensorCompressionToken_2017-09-01.csv", "y\n" * 1000)
             _put(health / "UserSleeps_2017-09-01.csv", "sleep_id,sleep_type\n111,STAGES\n")
+            _put(
+                google / "Daily Respiratory Rate" / "daily_respiratory_rate.csv",
+                "timestamp,breaths per minute,data source\n2017-09-30T00:00:00Z,14.5,Charge 2\n"
+                "2017-09-30T00:00:00Z,16.0,Fit Health Connect\n2017-10-01,14.9,Charge 2\n",
+            )
+            _put(
+                google / "Body Fat" / "body_fat_2017-09-01.csv",
+                "timestamp,body fat percentage,data source\n2017-09-28T12:00:00Z,24.5,Aria\n",
+            )
         person.expected.days = [*DAYS, CSV_ONLY_DAY]
         person.expected.heart[CSV_ONLY_DAY] = {6 * 3600 + 10 * k: 60 + k % 20 for k in range(30)}
     return person.expected

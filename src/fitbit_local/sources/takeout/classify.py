@@ -42,6 +42,7 @@ def _rule(family: str, pattern: str, folders: set[str] | str | None = None, skip
     return Rule(family, re.compile(pattern + r"\Z"), folder_set, skip)
 
 
+DERIVED = "derived by the server from the imported heart rate and activity (not read)"
 _LEGACY_JSON = (
     "heart_rate",
     "steps",
@@ -53,7 +54,6 @@ _LEGACY_JSON = (
     "moderately_active_minutes",
     "very_active_minutes",
     "resting_heart_rate",
-    "time_in_heart_rate_zones",
     "sleep",
     "weight",
     "height",
@@ -75,10 +75,11 @@ RULES: tuple[Rule, ...] = (
         _rule(f, re.escape(f) + "-" + _DATE + r"\.(?:json|csv)", skip=NOT_IMPORTED)
         for f in _NOT_IMPORTED_JSON
     ),
+    _rule("time_in_heart_rate_zones", r"time_in_heart_rate_zones-" + _DATE + r"\.json", skip=DERIVED),
     _rule("other_json", r"(?:badge|trophy|food_logs-\d+|water_logs-\d+|.*)\.json", skip=NOT_IMPORTED),
     # category CSV folders (Gen B–D)
     _rule("profile", r"Profile\.csv", {"Your Profile", "Personal & Account"}),
-    _rule("sleep_score", r"sleep_score\.csv", {"Sleep Score", "Sleep"}),
+    _rule("sleep_score", r"sleep_score\.csv", {"Sleep Score", "Sleep"}, skip=NOT_IMPORTED),
     _rule("hrv_daily", r"Daily Heart Rate Variability Summary - .*\.csv", "Heart Rate Variability"),
     _rule("breathing_daily", r"Daily Respiratory Rate Summary - .*\.csv", "Heart Rate Variability"),
     _rule("spo2_minute", r"Minute SpO2 - .*\.csv", "Oxygen Saturation (SpO2)"),

@@ -16,7 +16,7 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,14 @@ from fitbit_local.sources.takeout import parsers
 from fitbit_local.sources.takeout.archive import Archive, fingerprint
 from fitbit_local.sources.takeout.classify import Classified, Inventory, inventory
 from fitbit_local.sources.takeout.jobs import JobRepository
-from fitbit_local.sources.takeout.records import ProfileRecord, SleepLogRecord
+from fitbit_local.sources.takeout.records import (
+    BodyFatRecord,
+    BreathingRateRecord,
+    ProfileRecord,
+    SleepLogRecord,
+    SpO2DailyRecord,
+    SpO2Reading,
+)
 from fitbit_local.sources.takeout.sink import ImportSink
 from fitbit_local.sources.takeout.stamps import seconds_of
 from fitbit_local.sources.takeout.zones import LocalClock
@@ -334,7 +341,55 @@ def _records(archive: Archive, found: Inventory, small: _Small, sink: ImportSink
         ("devices", "devices", parsers.devices_csv),
     ):
         records: list[object] = [r for c in found.of(family) for r in parse(archive.lines(c.entry))]
+        records += _google_records(archive, found, kind)
         sink.put(kind, user_id, records)
+    sink.put("body_fat", user_id, _google_records(archive, found, "body_fat"))
+
+
+def _google_records(archive: Archive, found: Inventory, kind: str) -> list[object]:
+    """The GoogleData CSV families that hold records: one data source (the one with the most rows, round trips
+    through Health Connect last), never a mix."""
+    if kind in ("breathing_daily", "spo2_daily"):
+        family, column = {
+            "breathing_daily": ("gd_daily_respiratory_rate", "breaths per minute"),
+            "spo2_daily": ("gd_daily_oxygen_saturation", "average percentage"),
+        }[kind]
+        daily: dict[str, dict[date, float]] = {}
+        for c in found.of(family):
+            for source, values in parsers.google_daily(archive.lines(c.entry), column).items():
+                daily.setdefault(source, {}).update(values)
+        chosen = _one_source_per_day(daily)
+        if kind == "breathing_daily":
+            return [BreathingRateRecord(day, value) for day, value in sorted(chosen.items())]
+        return [
+            SpO2DailyRecord(day, value, None, None)
+            for day, value in sorted(chosen.items())
+            if value != parsers.SPO2_SENTINEL
+        ]
+    if kind in ("spo2_minutes", "body_fat"):
+        family, column = {
+            "spo2_minutes": ("gd_oxygen_saturation", "oxygen saturation percentage"),
+            "body_fat": ("gd_body_fat", "body fat percentage"),
+        }[kind]
+        series: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for c in found.of(family):
+            for source, pair in parsers.google_series(archive.lines(c.entry), column).items():
+                series.setdefault(source, []).append(pair)
+        if not series:
+            return []
+        source = max(
+            series, key=lambda s: (not s.endswith("Health Connect"), sum(p[0].size for p in series[s]))
+        )
+        out: list[object] = []
+        for stamps, readings in series[source]:
+            for stamp, value in zip(stamps.tolist(), readings.tolist(), strict=True):
+                when = datetime.fromtimestamp(stamp, UTC)
+                if kind == "body_fat":
+                    out.append(BodyFatRecord(when, value, source))
+                elif value != parsers.SPO2_SENTINEL:
+                    out.append(SpO2Reading(when, value))
+        return out
+    return []
 
 
 def _dedupe(records: Iterable[Any], key: Callable[[Any], object]) -> list[Any]:

@@ -64,6 +64,13 @@ class WeightRecord:
 
 
 @dataclass(frozen=True)
+class BodyFatRecord:
+    when_utc: datetime
+    percent: float
+    source: str | None
+
+
+@dataclass(frozen=True)
 class ExerciseRecord:
     log_id: int
     activity_name: str

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 RECORD_KINDS = (
     "sleep_logs",
     "weights",
+    "body_fat",
     "exercises",
     "spo2_minutes",
     "spo2_daily",
