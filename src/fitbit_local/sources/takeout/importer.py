@@ -190,11 +190,14 @@ def import_takeout(
         windows = _windows(days, window_days)
         progress.start(len(days))
         clock = LocalClock(zone)
+        cache = _Parsed(archive, (low, today), report)
         for window in windows:
             if done_until and window[-1].isoformat() <= done_until:
                 progress.advance(len(window), 0)
                 continue
-            samples = _import_window(store, archive, found, small, user, clock, window, (low, today), report)
+            samples = _import_window(
+                store, archive, found, small, user, clock, window, (low, today), report, cache
+            )
             jobs.save(job, {"done_until": window[-1].isoformat()})
             progress.advance(len(window), samples)
         report.offset_corrected_days = len(clock.overrides)
@@ -467,6 +470,31 @@ class _Days:
         return family in self.families.get(day, ())
 
 
+class _Parsed:
+    """Parsed files kept while later windows still need them (a chunk file spans two or three windows, a day file
+    its neighbours' windows), so no file is parsed twice; dropped once the windows have passed them."""
+
+    def __init__(self, archive: Archive, bounds: tuple[date, date], report: ImportReport) -> None:
+        self._archive, self._bounds, self._report = archive, bounds, report
+        self._kept: dict[str, tuple[date, tuple[np.ndarray, np.ndarray]]] = {}
+
+    def get(
+        self, c: Classified, span: int, parse: Callable[[bytes], tuple[np.ndarray, np.ndarray]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(stamps, values) of a file, rows outside the account's life dropped."""
+        found = self._kept.get(c.entry.path)
+        if found is None:
+            assert c.day is not None
+            rows = _life(*parse(self._archive.read(c.entry)), self._bounds, self._report, c.entry.path)
+            found = (c.day + timedelta(days=span), rows)
+            self._kept[c.entry.path] = found
+        return found[1]
+
+    def drop_before(self, first: date) -> None:
+        for path in [p for p, (end, _) in self._kept.items() if end < first - timedelta(days=1)]:
+            del self._kept[path]
+
+
 def _files_near(files: list[Classified], first: date, last: date, span: int) -> list[Classified]:
     return [
         c
@@ -503,14 +531,16 @@ def _import_window(
     window: list[date],
     bounds: tuple[date, date],
     report: ImportReport,
+    cache: _Parsed,
 ) -> int:
     first, last = window[0], window[-1]
+    cache.drop_before(first)
     days = _Days(window)
     heart_samples = 0
     # heart rate: one file per local day; its boundary checks the day's offset before any instant is placed
     parsed = []
     for c in _files_near(found.of("heart_rate"), first, last, 1):
-        utc, bpm = _life(*parsers.heart_json(archive.read(c.entry)), bounds, report, c.entry.path)
+        utc, bpm = cache.get(c, 1, parsers.heart_json)
         assert c.day is not None
         clock.detect(c.day, utc)
         parsed.append((utc, bpm))
@@ -526,7 +556,7 @@ def _import_window(
     del parsed
     for family in MINUTE_FAMILIES:
         for c in _files_near(found.of(family), first, last, CHUNK_SPAN_DAYS):
-            face, values = _life(*parsers.minute_json(archive.read(c.entry)), bounds, report, c.entry.path)
+            face, values = cache.get(c, CHUNK_SPAN_DAYS, parsers.minute_json)
             local = _to_local(family, face, c, clock)
             if family == "altitude":
                 days.put(family, "floors", local, np.floor(values / 10), seconds=False)
