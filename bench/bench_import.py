@@ -38,26 +38,40 @@ def pinned() -> list[str]:
     return ["taskset", "-c", str(CPU)] if (os.cpu_count() or 1) > 1 else []
 
 
-def raw_parse_rate(archive: Path) -> tuple[int, float]:
-    """Samples and seconds to read and ``orjson.loads`` every heart-rate member (in a pinned child)."""
+def raw_parse_rate(archive: Path) -> tuple[int, float, float]:
+    """Samples, wall seconds and CPU seconds to read and ``orjson.loads`` every heart-rate member (pinned child)."""
     code = (
         "import sys, time, zipfile, orjson\n"
         "z = zipfile.ZipFile(sys.argv[1]); names = [n for n in z.namelist() if '/heart_rate-' in n]\n"
-        "t = time.perf_counter(); n = 0\n"
+        "t = time.perf_counter(); c = time.process_time(); n = 0\n"
         "for name in names: n += len(orjson.loads(z.read(name)))\n"
-        "print(n, time.perf_counter() - t)\n"
+        "print(n, time.perf_counter() - t, time.process_time() - c)\n"
     )
-    out = subprocess.run([*pinned(), sys.executable, "-c", code, str(archive)], capture_output=True, text=True, check=True)
-    samples, seconds = out.stdout.split()
-    return int(samples), float(seconds)
+    out = subprocess.run(
+        [*pinned(), sys.executable, "-c", code, str(archive)], capture_output=True, text=True, check=True
+    )
+    samples, seconds, cpu = out.stdout.split()
+    return int(samples), float(seconds), float(cpu)
 
 
-def run_import(archive: Path, data: Path) -> tuple[dict[str, object], float, int]:
-    """The import's report, wall seconds and peak RSS (KiB) of the child process."""
+def run_import(archive: Path, data: Path) -> tuple[dict[str, object], float, float, int]:
+    """The import's report, wall seconds, CPU seconds and peak RSS (KiB) of the child process (whole process:
+    start-up, user creation and the database writes included)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     started = time.perf_counter()
     child = subprocess.Popen(
-        [*pinned(), sys.executable, "-m", "fitbit_local", "import", "takeout", str(archive), "--data", str(data), "--json"],
+        [
+            *pinned(),
+            sys.executable,
+            "-m",
+            "fitbit_local",
+            "import",
+            "takeout",
+            str(archive),
+            "--data",
+            str(data),
+            "--json",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -69,36 +83,42 @@ def run_import(archive: Path, data: Path) -> tuple[dict[str, object], float, int
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"import failed: {err.decode()}")
-    return orjson.loads(out), elapsed, int(usage.ru_maxrss)
+    return orjson.loads(out), elapsed, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--years", type=int, nargs="+", default=[1, 5])
     parser.add_argument("--step", type=int, default=10, help="seconds between heart-rate samples")
     parser.add_argument("--keep", help="write the archives here and keep them")
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"# bench_import  {date.today()}  {platform.python_version()}  {os.cpu_count()} cores  step {args.step}s")
-    print("| archive | HR samples | zip MB | raw orjson.loads samples/s | import samples/s | ratio | import s | peak RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        f"# bench_import  {date.today()}  {platform.python_version()}  {os.cpu_count()} cores  step {args.step}s"
+    )
+    print(
+        "| archive | HR samples | zip MB | raw orjson.loads samples/CPU-s | import samples/CPU-s | ratio (CPU) "
+        "| ratio (wall) | import wall s | peak RSS MiB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for years in args.years:
         archive = work / f"takeout-{years}y.zip"
         if not archive.exists():
             write_long(archive, date(2020, 1, 1), 365 * years, step=args.step)
-        samples, raw_seconds = raw_parse_rate(archive)
+        samples, raw_seconds, raw_cpu = raw_parse_rate(archive)
         data = work / f"data-{years}y"
         if data.exists():
             for file in data.iterdir():
                 file.unlink()
-        report, seconds, rss = run_import(archive, data)
+        report, seconds, cpu, rss = run_import(archive, data)
         assert report["heart_samples"] == samples, (report["heart_samples"], samples)
-        raw_rate, rate = samples / raw_seconds, samples / seconds
         size = archive.stat().st_size / 2**20
         print(
-            f"| {years} year | {samples:,} | {size:.0f} | {raw_rate:,.0f} | {rate:,.0f} | {rate / raw_rate:.2f} | "
-            f"{seconds:.1f} | {rss / 1024:.0f} |"
+            f"| {years} year | {samples:,} | {size:.0f} | {samples / raw_cpu:,.0f} | {samples / cpu:,.0f} "
+            f"| {raw_cpu / cpu:.2f} | {raw_seconds / seconds:.2f} | {seconds:.1f} | {rss / 1024:.0f} |"
         )
     with zipfile.ZipFile(work / f"takeout-{args.years[0]}y.zip") as z:
         print(f"members in the first archive: {len(z.namelist())}")

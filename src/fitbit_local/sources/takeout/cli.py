@@ -26,7 +26,7 @@ def cmd_import_takeout(args: argparse.Namespace) -> None:
     with ExitStack() as stack:
         progress = None
         if not args.json and sys.stderr.isatty():
-            progress = stack.enter_context(_Bar())
+            progress = stack.enter_context(ProgressBar())
         try:
             report = import_takeout(
                 services.store, args.path, today=today, user_id=args.user, progress=progress
@@ -36,10 +36,10 @@ def cmd_import_takeout(args: argparse.Namespace) -> None:
     _emit(args, report.to_json())
 
 
-class _Bar(Progress):
+class ProgressBar(Progress):
     """A rich progress bar on the terminal: days done, heart-rate samples and their rate."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -57,12 +57,13 @@ class _Bar(Progress):
             TimeElapsedColumn(),
             TimeRemainingColumn(),
             transient=False,
+            console=console,
         )
         self._task: Any = None
         self._samples = 0
         super().__init__(start=self._start, advance=self._advance)
 
-    def __enter__(self) -> _Bar:
+    def __enter__(self) -> ProgressBar:
         self._bar.__enter__()
         return self
 

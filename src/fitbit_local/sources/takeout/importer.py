@@ -536,6 +536,7 @@ def _import_window(
     first, last = window[0], window[-1]
     cache.drop_before(first)
     days = _Days(window)
+    before = report.heart_samples
     heart_samples = 0
     # heart rate: one file per local day; its boundary checks the day's offset before any instant is placed
     parsed = []
@@ -569,7 +570,7 @@ def _import_window(
     _sleep_codes(small.sleeps, days, first, last)
     report.heart_samples += heart_samples
     _store_window(store, small, user, days, window, report)
-    return heart_samples
+    return report.heart_samples - before  # the JSON's and the CSV twins'
 
 
 def _to_local(family: str, face: np.ndarray, c: Classified, clock: LocalClock) -> np.ndarray:

@@ -13,6 +13,7 @@ import gc
 import math
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -36,6 +37,7 @@ from fitbit_local.sources.takeout.stamps import iso_seconds_many, mdy_date, mdy_
 POUND_KG = 0.45359237
 MILE_KM = 1.609344
 SPO2_SENTINEL = 50.0
+_DATE_TIME, _VALUE, _BPM = itemgetter("dateTime"), itemgetter("value"), itemgetter("bpm")
 
 
 def number(text: object) -> float | None:
@@ -79,8 +81,8 @@ def without_gc(parse: Callable[_P, _R]) -> Callable[_P, _R]:
 def heart_json(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """``heart_rate-DATE.json``: (face-value seconds, bpm)."""
     records = orjson.loads(raw)
-    stamps = [r["dateTime"] for r in records]
-    bpm = np.fromiter((r["value"]["bpm"] for r in records), dtype=np.int64, count=len(records))
+    stamps = list(map(_DATE_TIME, records))
+    bpm = np.array(list(map(_BPM, map(_VALUE, records))), dtype=np.int64)
     return mdy_seconds(stamps), bpm
 
 
@@ -89,8 +91,8 @@ def minute_json(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """``steps-``/``distance-``/``calories-``/``altitude-DATE.json``: (face-value seconds, values); string values,
     missing ones dropped."""
     records = orjson.loads(raw)
-    stamps = [r["dateTime"] for r in records]
-    values = [r["value"] for r in records]
+    stamps = list(map(_DATE_TIME, records))
+    values = list(map(_VALUE, records))
     try:
         array = np.array(values, dtype=np.float64)
     except ValueError:
