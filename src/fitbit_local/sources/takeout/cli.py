@@ -7,7 +7,8 @@ import sys
 from contextlib import ExitStack
 from typing import Any
 
-from fitbit_local.sources.takeout.importer import ImportError_, Progress, import_takeout
+from fitbit_local.sources.takeout.importer import import_takeout
+from fitbit_local.sources.takeout.report import ImportError_, Progress
 
 
 def cmd_import_takeout(args: argparse.Namespace) -> None:
