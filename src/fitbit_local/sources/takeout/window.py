@@ -73,7 +73,10 @@ class WindowDays:
         if day not in self.wanted:
             return None
         self.families.setdefault(day, set()).add(family)
-        return self.arrays.setdefault(day, DayArrays())
+        arrays = self.arrays.get(day)
+        if arrays is None:
+            arrays = self.arrays[day] = DayArrays()
+        return arrays
 
     def put(self, family: str, series: str, local: np.ndarray, values: np.ndarray, *, seconds: bool) -> None:
         """Assign values at face-value local seconds into each day's array (per second or per minute)."""

@@ -45,12 +45,23 @@ class LocalClock:
         return int(start.timestamp())
 
     def to_local(self, utc: np.ndarray) -> np.ndarray:
-        """Face-value local seconds of UTC instants."""
+        """Face-value local seconds of UTC instants. The zone is asked once per UTC day touched (its offset at both
+        ends); only a day whose ends differ (a DST change) is resolved quarter hour by quarter hour."""
         if utc.size == 0:
             return utc
-        quarters, inverse = np.unique(utc // QUARTER, return_inverse=True)
-        offsets = np.array([self.zone_offset(int(q) * QUARTER) for q in quarters], dtype=np.int64)
-        local = utc + offsets[inverse.reshape(-1)]
+        days, inverse = np.unique(utc // 86_400, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        starts = [self.zone_offset(int(d) * 86_400) for d in days.tolist()]
+        ends = [self.zone_offset(int(d + 1) * 86_400 - 1) for d in days.tolist()]
+        offsets = np.array(starts, dtype=np.int64)[inverse]
+        for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            if start != end:
+                inside = inverse == index
+                quarters, where = np.unique(utc[inside] // QUARTER, return_inverse=True)
+                offsets[inside] = np.array(
+                    [self.zone_offset(int(q) * QUARTER) for q in quarters.tolist()], dtype=np.int64
+                )[where.reshape(-1)]
+        local = utc + offsets
         for day, offset in self.overrides.items():
             start = seconds_of(day) - offset
             inside = (utc >= start) & (utc < start + 86_400)
