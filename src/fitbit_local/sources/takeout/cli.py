@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from fitbit_local.sources.takeout.importer import import_takeout
-from fitbit_local.sources.takeout.report import ImportError_, Progress
+from fitbit_local.sources.takeout.report import Progress, TakeoutError
 
 
 def cmd_import_takeout(args: argparse.Namespace) -> None:
@@ -32,7 +32,7 @@ def cmd_import_takeout(args: argparse.Namespace) -> None:
             report = import_takeout(
                 services.store, args.path, today=today, user_id=args.user, progress=progress
             )
-        except (ImportError_, ValueError) as exc:
+        except (TakeoutError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
     _emit(args, report.to_json())
 

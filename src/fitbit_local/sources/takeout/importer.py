@@ -28,7 +28,7 @@ from fitbit_local.sources.takeout.archive import Archive, fingerprint
 from fitbit_local.sources.takeout.classify import Inventory, inventory
 from fitbit_local.sources.takeout.jobs import JobRepository
 from fitbit_local.sources.takeout.records import ProfileRecord
-from fitbit_local.sources.takeout.report import ImportError_, ImportReport, Progress
+from fitbit_local.sources.takeout.report import ImportReport, Progress, TakeoutError
 from fitbit_local.sources.takeout.sink import ImportSink
 from fitbit_local.sources.takeout.whole import (
     ACTIVITY_FAMILIES,
@@ -77,7 +77,7 @@ def import_takeout(
         report.skipped_files = dict(found.skipped)
         report.unclassified_files = sorted(found.unclassified)
         if not found.files:
-            raise ImportError_("no Fitbit export files found (looked for the layouts of 2016 to 2026)")
+            raise TakeoutError("no Fitbit export files found (looked for the layouts of 2016 to 2026)")
         classified = [c.entry for files in found.files.values() for c in files]
         export_id = fingerprint(classified, found.relative)
         small = read_whole(archive, found, report)
@@ -139,7 +139,7 @@ def _user_for(
     if user_id is not None:
         user = store.users.find(user_id)
         if user is None:
-            raise ImportError_(f"no user {user_id!r}")
+            raise TakeoutError(f"no user {user_id!r}")
         report.user_id = user.id
         return user
     done = JobRepository(store.engine).find(export_id)

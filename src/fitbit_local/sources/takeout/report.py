@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class ImportError_(ValueError):
+class TakeoutError(ValueError):
     """An export that cannot be imported (nothing recognisable, unknown user)."""
 
 
