@@ -14,6 +14,7 @@ import pytest
 
 from fitbit_local.cli import main
 from fitbit_local.physiology.day import SLEEP_AWAKE
+from fitbit_local.physiology.energy import bmr_mifflin_st_jeor
 from fitbit_local.services import Services
 from fitbit_local.sources.takeout.archive import Archive
 from fitbit_local.sources.takeout.classify import inventory
@@ -127,7 +128,8 @@ def test_round_trip_through_the_api(
         d: round(v) for d, v in expected.resting.items()
     }
     # sleep: the duplicated boundary night counted once, the codes in the day arrays
-    assert report["duplicate_sleep_logs"] == 1 and report["records_parsed"]["sleep_logs"] == 3
+    assert report["duplicate_sleep_logs"] == 1 and report["conflicting_sleep_logs"] == 0
+    assert report["records_parsed"]["sleep_logs"] == 3
     for day, minutes in expected.sleep_minutes.items():
         arrays = services.store.series.get_day(report["user_id"], day)
         assert arrays is not None and int(np.count_nonzero(arrays.sleep != SLEEP_AWAKE)) == minutes
@@ -153,6 +155,13 @@ def test_csv_only_day_takes_one_source_never_a_sum(services: Services, tmp_path:
     heart = services.store.series.get_series(report["user_id"], "heart", CSV_ONLY_DAY)
     assert heart is not None
     assert {int(s): int(heart[s]) for s in np.flatnonzero(heart)} == expected.heart[CSV_ONLY_DAY]
+    # the CSV's calories leave minutes out: each of those burnt the BMR (Mifflin-St Jeor, the profile's 65 kg,
+    # 165 cm, a woman of 32), never nothing
+    calories = services.store.series.get_series(report["user_id"], "calories", CSV_ONLY_DAY)
+    assert calories is not None
+    per_minute = np.float32(bmr_mifflin_st_jeor("FEMALE", 65.0, 165.0, 32) / 1440)
+    assert calories[360:370].tolist() == [2.5] * 10
+    assert np.all(calories[:360] == per_minute) and np.all(calories[370:] == per_minute)
     # JSON days keep the band's stream: the phone twin (bpm + 1 on every 50th sample) is not mixed in
     day = DAYS[0]
     heart = services.store.series.get_series(report["user_id"], "heart", day)

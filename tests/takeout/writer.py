@@ -384,6 +384,14 @@ def write_layout(root: Path, layout: str, person: Person | None = None) -> Expec
             heart_dir / f"heart_rate_{CSV_ONLY_DAY}.csv",
             "timestamp,beats per minute,data source\n" + "\n".join(band + echo) + "\n",
         )
+        calories_dir = google / "Calories" if layout == "D" else google
+        _put(
+            calories_dir / f"calories_{CSV_ONLY_DAY}.csv",
+            "timestamp,calories,data source\n"
+            + "".join(
+                f"{iso_z(utc_of(CSV_ONLY_DAY, 6 * 3600 + 60 * k) or 0)},2.5,Charge 4\n" for k in range(10)
+            ),
+        )
         steps_dir = google / "Steps" if layout == "D" else google
         _put(
             steps_dir / f"steps_{CHUNK}.csv",

@@ -243,6 +243,10 @@ def _store_window(
                 continue
             arrays = DayArrays()
         bmr = _bmr(user, day)
+        if days.has(
+            day, "gd_calories"
+        ):  # the GoogleData calories leave out minutes; each burnt at least the BMR
+            arrays.calories[arrays.calories == 0] = np.float32(bmr / 1440)
         arrays.mets = (arrays.calories / np.float32(bmr / 1440)).astype(np.float32)
         summary = derive_daily_summary(
             arrays,

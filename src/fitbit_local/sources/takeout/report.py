@@ -36,6 +36,7 @@ class ImportReport:
     placeholder_days: int = 0
     rows_outside_account: int = 0
     duplicate_sleep_logs: int = 0
+    conflicting_sleep_logs: int = 0  # duplicates whose copies differ (the first one is kept)
     offset_corrected_days: int = 0
     skipped_files: dict[str, int] = field(default_factory=dict)
     unclassified_files: list[str] = field(default_factory=list)

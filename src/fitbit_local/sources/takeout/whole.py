@@ -66,6 +66,10 @@ def read_whole(archive: Archive, found: Inventory, report: ImportReport) -> Whol
         for log in parsers.sleep_json(archive.read(c.entry)):
             if log.log_id in seen:  # the boundary night of two 30-day chunks: first writer wins
                 report.duplicate_sleep_logs += 1
+                if (
+                    log != seen[log.log_id]
+                ):  # never seen in real exports [VER 13 of 13]: reported, not guessed
+                    report.conflicting_sleep_logs += 1
                 continue
             seen[log.log_id] = log
     small.sleeps = sorted(seen.values(), key=lambda log: log.start_time)

@@ -261,7 +261,9 @@ def _google_twins(
                     family, series, local[inside], np.clip(np.rint(values[inside]), 0, 255), seconds=True
                 )
             else:
-                days.put(family, series, local[inside], values[inside], seconds=False)
+                # the CSV's calories omit minutes (BMR never stops): the importer fills them, knowing the BMR
+                name = "gd_calories" if family == "calories" else family
+                days.put(name, series, local[inside], values[inside], seconds=False)
 
 
 def _sleep_codes(sleeps: list[SleepLogRecord], days: WindowDays, first: date, last: date) -> None:
