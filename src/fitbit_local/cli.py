@@ -23,6 +23,7 @@ from fitbit_local.console.cli import add_console_commands
 from fitbit_local.notify.commands import add_subscription_commands
 from fitbit_local.oauth.scopes import ALL_SCOPES, parse_scope_param, unknown_scopes
 from fitbit_local.services import Services
+from fitbit_local.sources.takeout.cli import add_takeout_commands
 
 
 class CommandError(Exception):
@@ -482,6 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_faults)
     add_subscription_commands(sub, apps)  # issue 13: apps subscriber …, subscriptions …
     add_console_commands(sub)
+    add_takeout_commands(sub)
     return parser
 
 

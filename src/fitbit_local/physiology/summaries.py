@@ -199,6 +199,7 @@ def derive_daily_summary(
     zone_scheme: ZoneScheme = "azm",
     elapsed_minutes: int = MINUTES_PER_DAY,
     in_bed: np.ndarray | None = None,
+    resting_hr: int | None = None,
 ) -> DailySummary:
     """Derive every daily value of one local day from its arrays.
 
@@ -207,9 +208,10 @@ def derive_daily_summary(
     elapsed_minutes < 1440 is a day still in progress (today): minutes not yet lived count in no activity level.
     in_bed: the minutes the day's sleep logs cover, when they are known apart from the arrays' sleep codes (a manual
     log, a deleted one): those minutes, and only those, are in bed rather than sedentary or active.
+    resting_hr is a measured value (an imported export's): reported, and used for the zones, instead of the derived.
     """
     hr = minute_heart_rate(day.heart)
-    rhr = resting_heart_rate(hr, day.steps, day.mets, day.sleep)
+    rhr = resting_hr if resting_hr is not None else resting_heart_rate(hr, day.steps, day.mets, day.sleep)
     rhr_for_zones = rhr if rhr is not None else (resting_hr_fallback or DEFAULT_RESTING_HR)
     bounds = zone_bounds_for(age, rhr_for_zones, zone_scheme)
     zones = minute_zones(hr, bounds)

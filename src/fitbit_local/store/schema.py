@@ -533,3 +533,17 @@ health_metrics = Table(
     Column("source", String(16), nullable=False),  # synthetic | manual | takeout
     Column("data", Text, nullable=False),
 )
+
+# Issue 14 — Takeout import: one row per (user, export) import, so a killed import resumes where it stopped and a
+# finished one is recognised when the same export is imported again (sources/takeout/jobs.py).
+import_jobs = Table(
+    "import_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # sha256 of the export's classified paths and sizes
+    Column("state", Text, nullable=False),  # JSON: the last local day stored, the report so far
+    Column("finished", Boolean, nullable=False, default=False),
+    Column("updated_at", Float, nullable=False),
+    UniqueConstraint("user_id", "fingerprint", name="uq_import_jobs_user_fingerprint"),
+)
