@@ -3,12 +3,16 @@ of this module's own (in-process app, SQLite)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.api.conftest import END, World
-from tests.factories import bearer
+from fitbit_local.services import Services
+from fitbit_local.sources.load import store_synthetic_days
+from tests.api.conftest import END, SEED, World
+from tests.factories import bearer, issue_token, make_app, make_user
 
 
 def post(world: World, path: str, data: dict[str, str], status: int = 201) -> Any:
@@ -139,18 +143,29 @@ def test_favorites(world: World) -> None:
     assert world.ok("/1/activities/17190.json")["activity"]["name"] == "Walk"
 
 
-def test_detected_exercises_agree_with_the_intraday_series(world: World) -> None:
-    day = world.ok(f"/1/user/-/activities/date/{END}.json")
-    listed = world.ok(f"/1/user/-/activities/list.json?afterDate={END}&sort=asc&limit=100&offset=0")
+def test_detected_exercises_agree_with_the_intraday_series(services: Services, http: httpx.Client) -> None:
+    """Every auto-detected log of three synthetic weeks is in its day's activities[], and its steps and
+    activity-level minutes are those of the intraday minutes it covers."""
+    user = make_user(
+        services, name="mover", timezone="Europe/Berlin", sex="MALE", birth_date=date(1990, 6, 1)
+    )
+    assert store_synthetic_days(services.store, user, days=21, end=END, seed=SEED) == 21
+    app = make_app(services, "personal", owner=user.id)
+    world = World(services, http, user, issue_token(services, app.client_id, user.id))
+    first = END - timedelta(days=20)
+    listed = world.ok(f"/1/user/-/activities/list.json?afterDate={first}&sort=asc&limit=100&offset=0")
     detected = [a for a in listed["activities"] if a["logType"] == "auto_detected"]
-    assert detected, "the synthetic day has a walk, run or ride"
+    assert len(detected) >= 3, "three weeks hold walks, runs or rides"
     for log in detected:
-        assert log["logId"] in [a["logId"] for a in day["activities"]]
+        day = log["startTime"][:10]
+        assert log["logId"] in [
+            a["logId"] for a in world.ok(f"/1/user/-/activities/date/{day}.json")["activities"]
+        ]
         start = log["startTime"][11:16]
         minutes = log["duration"] // 60_000
         end_minute = int(start[:2]) * 60 + int(start[3:]) + minutes - 1
         end = f"{end_minute // 60:02d}:{end_minute % 60:02d}"
-        steps = world.ok(f"/1/user/-/activities/steps/date/{END}/1d/1min/time/{start}/{end}.json")
+        steps = world.ok(f"/1/user/-/activities/steps/date/{day}/1d/1min/time/{start}/{end}.json")
         assert log["steps"] == int(steps["activities-steps"][0]["value"])
         assert sum(level["minutes"] for level in log["activityLevel"]) == minutes
 
