@@ -61,6 +61,25 @@ def test_a_write_records_ordered_changes_and_bumps_the_epoch(db):
     assert db.changes.since(ids[-1]) == []
 
 
+def test_a_bookkeeping_write_commits_without_moving_the_epoch_and_records_no_change(db):
+    """``write(visible=False)`` (the notification queue): committed like any write, but no cache is emptied."""
+    from fitbit_local.store.changes import write
+
+    state = SandboxState(db.engine)
+    before, epoch = last_change_id(db), state.refresh().epoch
+    with write(db.engine, visible=False) as tx:
+        tx.conn.execute(insert(faults).values(error_key="maintenance", created_at=tx.now))
+    with db.engine.connect() as conn:
+        assert len(conn.execute(select(faults.c.id)).all()) == 1
+    assert (last_change_id(db), state.refresh().epoch) == (before, epoch)
+    with pytest.raises(ValueError, match="cannot record"), write(db.engine, visible=False) as tx:
+        tx.conn.execute(insert(faults).values(error_key="maintenance", created_at=tx.now))
+        tx.record("activities", "created", user_id="AAAAAA", day=date(2026, 3, 1))
+    with db.engine.connect() as conn:
+        assert len(conn.execute(select(faults.c.id)).all()) == 1  # the refused write left nothing
+    assert (last_change_id(db), state.refresh().epoch) == (before, epoch)
+
+
 def test_a_failing_write_leaves_neither_its_rows_nor_its_changes_nor_an_epoch_bump(db):
     state = SandboxState(db.engine)
     before, epoch = last_change_id(db), state.refresh().epoch

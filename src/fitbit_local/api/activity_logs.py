@@ -239,7 +239,7 @@ LIST_QUERY = (
         "beforeDate",
         "query",
         _instant("beforeDate"),
-        {"type": "string", "examples": ["2024-03-10"]},
+        {"type": "string"},  # no example: without either date the list is valid in both sort orders
         "logs before this local date (and time)",
         required=False,
     ),

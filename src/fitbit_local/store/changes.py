@@ -82,11 +82,18 @@ class WriteTransaction:
 
 
 @contextmanager
-def write(engine: Engine) -> Iterator[WriteTransaction]:
-    """One write transaction: commits the write, its change records and the epoch bump together, or none of them."""
+def write(engine: Engine, *, visible: bool = True) -> Iterator[WriteTransaction]:
+    """One write transaction: commits the write, its change records and the epoch bump together, or none of them.
+
+    visible=False is for bookkeeping no API response shows (the notification queue's cursor, claims and attempts):
+    it moves no epoch, so it empties no cache, and it may record no change."""
     with engine.begin() as conn:
         tx = WriteTransaction(conn, read_clock_state(conn).now())
         yield tx
+        if not visible:
+            if tx.recorded:
+                raise ValueError("a bookkeeping write (visible=False) cannot record data changes")
+            return
         # The epoch row is updated before the change rows are inserted: on PostgreSQL a concurrent write waits on
         # that row lock until this one commits, so change ids are drawn in commit order and a reader following ids
         # (`since`) never passes over one that commits late. (SQLite runs one write at a time anyway.)

@@ -78,7 +78,7 @@ class DeliveryQueue:
         """Move the cursor from `read_from` to `read_to` and queue `new`, in one transaction; False (nothing done)
         when another worker moved the cursor first."""
         try:
-            with write(self._engine) as tx:
+            with write(self._engine, visible=False) as tx:
                 moved = tx.conn.execute(
                     update(notify_cursor)
                     .where(notify_cursor.c.id == 1, notify_cursor.c.last_change_id == read_from)
@@ -140,7 +140,7 @@ class DeliveryQueue:
             candidates = conn.execute(query.where(deliveries.c.next_attempt_at <= now)).all()
         if not candidates:
             return claimed
-        with write(self._engine) as tx:
+        with write(self._engine, visible=False) as tx:
             for row in candidates:
                 token = secrets.token_hex(16)
                 taken = tx.conn.execute(
@@ -173,7 +173,7 @@ class DeliveryQueue:
         """Record a worker's attempt. Success: delivered, the subscriber is healthy again. Failure: due again in
         `retry_in` seconds; a subscriber failing for `disable_after` seconds with no success is disabled. Only the
         claim's holder updates the delivery (a worker whose lease ran out records its attempt and nothing more)."""
-        with write(self._engine) as tx:
+        with write(self._engine, visible=False) as tx:
             self._record_attempt(tx, claim, result, replay=False)
             values: dict[str, object] = {
                 "attempts": deliveries.c.attempts + 1,
@@ -195,7 +195,7 @@ class DeliveryQueue:
 
     def finish_replay(self, claim: Claim, result: AttemptResult) -> None:
         """Record a replay (sent on demand, outside the schedule): a pending delivery it delivers is delivered."""
-        with write(self._engine) as tx:
+        with write(self._engine, visible=False) as tx:
             self._record_attempt(tx, claim, result, replay=True)
             if result.ok:
                 tx.conn.execute(
