@@ -34,7 +34,7 @@ class SandboxState:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._reader = FastReader(engine)
+        self._reader = FastReader.of(engine)
         self._state = ClockState(0.0, None, 0)
         self.signing_key: bytes = read_signing_key(engine)  # drawn once with the database; never changes
         self.refresh()

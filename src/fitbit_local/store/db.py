@@ -46,6 +46,9 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=True)
 
 
+_READERS_LOCK = threading.Lock()
+
+
 class FastReader:
     """A per-thread DBAPI connection for the small reads every request makes (the sandbox state row, a day's
     summary or arrays), skipping SQLAlchemy's connection, statement and result machinery: a one-row read through
@@ -61,6 +64,33 @@ class FastReader:
         self._local = threading.local()
         # statement → (SQL, bind names in positional order or None for named, default bind values)
         self._compiled: dict[ClauseElement, tuple[str, list[str] | None, dict[str, Any]]] = {}
+        # Every thread's connection, so closing the store closes them: they are never returned to the pool, and
+        # the pool's dispose only closes the connections it holds.
+        self._opened: list[Any] = []
+        self._opened_lock = threading.Lock()
+        event.listen(engine, "engine_disposed", self._close_all)
+
+    @classmethod
+    def of(cls, engine: Engine) -> FastReader:
+        """The engine's one reader (one connection per thread for all the repositories that read through it)."""
+        reader: FastReader | None = getattr(engine, "_fitbit_local_reader", None)
+        if reader is None:
+            with _READERS_LOCK:
+                reader = getattr(engine, "_fitbit_local_reader", None)
+                if reader is None:
+                    reader = cls(engine)
+                    engine._fitbit_local_reader = reader  # type: ignore[attr-defined]  # lives as long as the engine
+        return reader
+
+    def _close_all(self, engine: Engine) -> None:
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+            self._local = threading.local()
+        for connection in opened:
+            try:
+                connection.invalidate()  # closes the DBAPI connection (the pool it came from is gone)
+            except Exception:  # already closed by its thread's failed read
+                pass
 
     def fetchone(self, sql: str) -> tuple | None:
         rows = self._run(sql, None, many=False)
@@ -78,9 +108,12 @@ class FastReader:
         return self._run(sql, bound, many=True)
 
     def _run(self, sql: str, params: tuple | dict[str, Any] | None, *, many: bool) -> list[tuple]:
-        connection = getattr(self._local, "connection", None)
+        local = self._local
+        connection = getattr(local, "connection", None)
         if connection is None:
-            connection = self._local.connection = self._engine.raw_connection()
+            connection = local.connection = self._engine.raw_connection()
+            with self._opened_lock:
+                self._opened.append(connection)
         try:
             cursor = connection.cursor()
             try:
@@ -93,7 +126,10 @@ class FastReader:
                 cursor.close()
                 connection.rollback()
         except Exception:
-            self._local.connection = None
+            local.connection = None
+            with self._opened_lock:
+                if connection in self._opened:
+                    self._opened.remove(connection)
             connection.invalidate()
             raise
 

@@ -27,7 +27,7 @@ _GET_RANGE = (
 
 class MetricRepository:
     def __init__(self, engine: Engine) -> None:
-        self._reader = FastReader(engine)
+        self._reader = FastReader.of(engine)
 
     def by_dates(self, user_id: str, metric: str, start: date, end: date) -> dict[date, dict[str, Any]]:
         """The metric's records for start..end inclusive, by day (days without one are absent)."""

@@ -57,7 +57,7 @@ def unpack(name: str, blob: bytes) -> np.ndarray:
 class SeriesRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._reader = FastReader(engine)
+        self._reader = FastReader.of(engine)
 
     def put_days(
         self,
