@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -59,6 +60,7 @@ class Expected:
     very: dict[date, int] = field(default_factory=dict)
     sleep_minutes: dict[date, int] = field(default_factory=dict)  # minutes with a sleep code, per local day
     sleep_log_ids: set[int] = field(default_factory=set)
+    sleep_logs: dict[int, dict[str, Any]] = field(default_factory=dict)  # the archive's logs by logId
     days: list[date] = field(default_factory=list)
 
 
@@ -252,8 +254,8 @@ class Person:
             "levels": {
                 "summary": {},
                 "data": [
-                    {"dateTime": "2017-09-30T14:00:00.000", "level": "awake", "seconds": 300},
-                    {"dateTime": "2017-09-30T14:05:00.000", "level": "asleep", "seconds": 2400},
+                    {"dateTime": "2017-09-30T14:00:00.000", "level": "awake", "seconds": 330},  # 30-s edges
+                    {"dateTime": "2017-09-30T14:05:30.000", "level": "asleep", "seconds": 2370},
                 ],
             },
             "mainSleep": False,
@@ -261,6 +263,7 @@ class Person:
         # two 30-day chunks, newest first inside each; the boundary night is in both
         self.sleep_files = {date(2017, 9, 2): [boundary, nap, night], date(2017, 10, 2): [boundary]}
         self.expected.sleep_log_ids = {30_001, 30_002, 30_003}
+        self.expected.sleep_logs = {int(log["logId"]): log for log in (night, boundary, nap)}  # type: ignore[call-overload]
         minutes: dict[date, int] = {}
         for start, length in (
             (datetime(2017, 9, 29, 23, 0), 480),
