@@ -329,6 +329,14 @@ def test_imported_days_have_the_exports_nights_only(
     get = client_for(services, http, user.id)
     hrv = get("/1/user/-/hrv/date/2017-09-28/2017-10-03.json")["hrv"]
     assert {h["dateTime"]: h["value"]["dailyRmssd"] for h in hrv} == {str(d): v for d, v in HRV.items()}
+    # synthetic history generated again over the range adds no night to a day that has the export's
+    store_synthetic_days(services.store, user, days=14, end=date(2017, 10, 5), seed=3)
+    again = services.store.sleep.by_dates(user.id, date(2017, 9, 20), date(2017, 10, 5))
+    on_imported = {log.date_of_sleep for log in again if log.source == "takeout"}
+    assert not [log for log in again if log.source == "synthetic" and log.date_of_sleep in on_imported]
+    assert {log.log_id for log in again if log.source == "takeout"} == expected.sleep_log_ids
+    hrv = get("/1/user/-/hrv/date/2017-09-30.json")["hrv"]
+    assert hrv[0]["value"]["dailyRmssd"] == HRV[date(2017, 9, 30)]
 
 
 def test_unclassified_and_skipped_files_are_never_read(tmp_path: Path) -> None:
