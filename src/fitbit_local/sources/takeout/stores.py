@@ -5,7 +5,7 @@
   export's, keeping the export's ``logId``; synthetic logs and metrics of those days are dropped (an imported day
   has the export's nights only).
 - **Weight and fat**: `BodyRepository.add_logs`, keyed by the export's ``logId`` (the local date-time in ms);
-  logs equal to the stored ones are not written.
+  logs equal to the stored ones are not written; the profile's weight is left as it is.
 - **Exercises**: `ActivityLogRepository.create`, which returns the existing log for an identical create, so an
   exercise already stored is neither doubled nor recorded as a change.
 - **SpO2, HRV, breathing rate, skin temperature**: one `health_metrics` record per (metric, local day), replaced
@@ -200,7 +200,9 @@ def store_body(store: Store, user_id: str, logs: list[BodyLog]) -> int:
     first, last = min(log.day for log in logs), max(log.day for log in logs)
     body = BodyRepository(store.engine)
     held = {log for kind in ("weight", "fat") for log in body.logs(user_id, kind, first, last)}
-    body.add_logs(user_id, [log for log in logs if log not in held])
+    # the profile's weight stays the export profile's (or, with --user, the user's own): the windows' BMR and
+    # METs are computed from it, so an import run again after a kill derives the same days
+    body.add_logs(user_id, [log for log in logs if log not in held], sync_profile=False)
     return len(logs)
 
 
