@@ -6,6 +6,9 @@ building each local day's arrays from every family and storing the window throug
 - The job record (jobs.py) holds the last day stored: a killed import run again skips the windows already stored;
   re-storing one is harmless anyway (put_days replaces days), and a day whose arrays and summary equal what is stored
   is not written at all, so importing the same export twice records no change the second time.
+- The records (stores.py): a window's sleep logs are stored in its transaction; weight, fat, exercises and the
+  nightly metrics after the last window (their local times use the per-day offsets the windows found), each kind
+  in one transaction writing only what differs, before the job is finished.
 - Time zones per family (`window.FAMILY_ZONES`): heart rate, steps, distance (and exercise starts) are UTC instants,
   calories and the daily series local; `zones.LocalClock` maps instants to the local day.
 """
