@@ -4,7 +4,7 @@ read back through the HTTP API (the in-process app) — served values equal what
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,25 @@ from fitbit_local.cli import main
 from fitbit_local.physiology.day import SLEEP_AWAKE
 from fitbit_local.physiology.energy import bmr_mifflin_st_jeor
 from fitbit_local.services import Services
+from fitbit_local.sources.load import store_synthetic_days
 from fitbit_local.sources.takeout.archive import Archive
 from fitbit_local.sources.takeout.classify import inventory
+from fitbit_local.sources.takeout.parsers import MILE_KM, POUND_KG
+from fitbit_local.store.body import log_id_for
 from tests.factories import bearer, issue_token, make_app, make_user
-from tests.takeout.writer import CSV_ONLY_DAY, DAYS, PERTH_DAY, Expected, write_layout, zip_tree
+from tests.takeout.writer import (
+    BREATHING,
+    CSV_ONLY_DAY,
+    DAYS,
+    HRV,
+    PERTH_DAY,
+    SKIN,
+    SPO2,
+    SPO2_MINUTES,
+    Expected,
+    write_layout,
+    zip_tree,
+)
 
 LAYOUTS = ["A", "B", "C", "D"]
 
@@ -138,15 +153,102 @@ def test_round_trip_through_the_api(
     assert report["placeholder_days"] == padded and report["rows_outside_account"] == 1
     assert services.store.series.day_range(report["user_id"]) == (DAYS[0], expected.days[-1])
     assert report["offset_corrected_days"] == 1  # the day in Perth
+    served_records_equal_the_archive(get, expected, layout)
     not_stored = report["records_not_stored"]
-    assert not_stored["exercises"] == 1 and not_stored["weights"] == 1
-    if layout in ("C", "D"):
-        assert report["records_not_stored"]["spo2_minutes"] == 2  # the 50.0 sentinel dropped
-        assert report["records_not_stored"]["hrv_daily"] == 1 and report["records_not_stored"]["devices"] == 1
+    assert "sleep_logs" not in not_stored and "weights" not in not_stored and "exercises" not in not_stored
+    if layout != "A":  # no device store: parsed, reported; the NaN-baseline night has no relative temperature
+        assert not_stored["devices"] == 1 and not_stored["skin_temperature"] == 1
+        assert report["records_parsed"]["spo2_minutes"] == 2  # the 50.0 sentinel dropped
     if layout == "D":
         skipped = report["skipped_files"]
         assert skipped["machine-learning data, not a measurement (never read)"] == 2
         assert any("UserSleeps" in f for f in report["unclassified_files"])
+
+
+def level_minutes(log: dict[str, Any]) -> dict[str, int]:
+    """The archive's minutes per level: ``data`` less the ``shortData`` wakes laid over it, plus those wakes
+    (every log here but the nap is on whole minutes)."""
+    minutes: dict[str, int] = {}
+    for stage in log["levels"]["data"]:
+        minutes[stage["level"]] = minutes.get(stage["level"], 0) + stage["seconds"] // 60
+    for short in log["levels"].get("shortData", []):
+        start = datetime.fromisoformat(short["dateTime"])
+        under = next(
+            s["level"]
+            for s in log["levels"]["data"]
+            if datetime.fromisoformat(s["dateTime"])
+            <= start
+            < datetime.fromisoformat(s["dateTime"]) + timedelta(seconds=s["seconds"])
+        )
+        minutes[under] -= short["seconds"] // 60
+        minutes[short["level"]] = minutes.get(short["level"], 0) + short["seconds"] // 60
+    return minutes
+
+
+def served_records_equal_the_archive(get: Any, expected: Expected, layout: str) -> None:
+    """Sleep logs, weight and fat, exercises and the nightly metrics, read through the API."""
+    # sleep: by date and the list, each log once with the export's id, start, main flag and level minutes
+    listed = get("/1.2/user/-/sleep/list.json?afterDate=2017-09-01&sort=asc&offset=0&limit=20")["sleep"]
+    assert [s["logId"] for s in listed] == [30_001, 30_003, 30_002]  # by start time; no synthetic night
+    for log_id, log in expected.sleep_logs.items():
+        by_date = get(f"/1.2/user/-/sleep/date/{log['dateOfSleep']}.json")["sleep"]
+        [served] = [s for s in by_date if s["logId"] == log_id]
+        assert served == next(s for s in listed if s["logId"] == log_id)
+        for key in ("dateOfSleep", "startTime", "endTime", "duration", "timeInBed", "type"):
+            assert served[key] == log[key], key
+        assert served["isMainSleep"] == log["mainSleep"]
+        minutes = {level: v["minutes"] for level, v in served["levels"]["summary"].items()}
+        if (
+            log_id == 30_003
+        ):  # the nap's 5.5 awake minutes: each minute is its first 30 s (decisions, issue 14)
+            assert minutes == {"asleep": 39, "awake": 6, "restless": 0}
+        else:
+            assert minutes == level_minutes(log)
+    # weight (pounds in the JSON, grams in the GoogleData CSV) and fat, served in kg
+    weights = get("/1/user/-/body/log/weight/date/2017-09-28/2017-10-02.json")["weight"]
+    want = [(1506638109000, "2017-09-28", "22:35:09", round(143.3 * POUND_KG, 2), "Aria")]
+    if layout in ("C", "D"):  # 2017-09-30T21:00:00Z is 08:00 in Sydney on the first day of daylight saving
+        want.append((log_id_for(date(2017, 10, 1), "08:00:00"), "2017-10-01", "08:00:00", 65.4, "Aria"))
+    assert [(w["logId"], w["date"], w["time"], w["weight"], w["source"]) for w in weights] == want
+    assert weights[0]["bmi"] == 23.87 and weights[0]["fat"] == 24.5
+    fats = get("/1/user/-/body/log/fat/date/2017-09-28/2017-10-02.json")["fat"]
+    assert [(f["logId"], f["fat"]) for f in fats] == [(1506638109000, 24.5)]  # the GoogleData twin not added
+    series = get("/1/user/-/body/weight/date/2017-09-28/2017-10-02.json")["body-weight"]
+    last = 65.4 if layout in ("C", "D") else round(143.3 * POUND_KG, 2)
+    assert [float(v["value"]) for v in series] == [65.0, 65.0, 65.0, last, last]
+    # the exercise: its UTC start at the local time, duration, calories, distance (miles -> km), steps
+    [walk] = get("/1/user/-/activities/list.json?afterDate=2017-09-01&sort=asc&offset=0&limit=20")[
+        "activities"
+    ]
+    assert walk["startTime"] == "2017-09-29T07:00:00.000+10:00" and walk["activityName"] == "Walk"
+    assert (walk["duration"], walk["calories"], walk["steps"], walk["logType"]) == (
+        3_600_000,
+        241,
+        6000,
+        "auto_detected",
+    )
+    assert walk["distance"] == pytest.approx(2.5 * MILE_KM) and walk["activityTypeId"] == 90013
+    if layout == "A":  # no nightly health files before 2020
+        assert get("/1/user/-/spo2/date/2017-09-30.json") == {}
+        return
+    for day, value in SPO2.items():
+        assert get(f"/1/user/-/spo2/date/{day}.json") == {"dateTime": str(day), "value": value}
+        minutes = get(f"/1/user/-/spo2/date/{day}/all.json")["minutes"]
+        assert [(m["minute"], m["value"]) for m in minutes] == SPO2_MINUTES[
+            day
+        ]  # the 50.0 sentinel not served
+    assert get("/1/user/-/spo2/date/2017-10-01.json") == {}  # its daily row was the sentinel
+    hrv = get("/1/user/-/hrv/date/2017-09-28/2017-10-02.json")["hrv"]
+    assert {h["dateTime"]: h["value"]["dailyRmssd"] for h in hrv} == {str(d): v for d, v in HRV.items()}
+    br = get("/1/user/-/br/date/2017-09-28/2017-10-02.json")["br"]
+    want_br = {str(d): v for d, v in BREATHING.items()}
+    if layout == "D":  # the GoogleData CSV fills the day the legacy file lacks
+        want_br["2017-10-01"] = 14.9
+    assert {b["dateTime"]: b["value"]["breathingRate"] for b in br} == want_br
+    skin = get("/1/user/-/temp/skin/date/2017-09-28/2017-10-02.json")["tempSkin"]
+    assert {t["dateTime"]: t["value"]["nightlyRelative"] for t in skin} == {
+        str(d): v for d, v in SKIN.items()
+    }
 
 
 def test_csv_only_day_takes_one_source_never_a_sum(services: Services, tmp_path: Path) -> None:
@@ -187,7 +289,10 @@ def test_dst_and_travel_days_follow_the_file_boundary(services: Services, tmp_pa
 def test_importing_again_changes_nothing(services: Services, tmp_path: Path) -> None:
     paths, _ = archive_paths(tmp_path, "B")
     first = run_import(services, *paths)
-    last_change = services.store.changes.since(0, limit=100_000)[-1].id or 0
+    recorded = services.store.changes.since(0, limit=100_000)
+    # the first import is seen by subscriptions and caches: days, sleep logs and nightly metrics, body logs
+    assert {c.collection for c in recorded} >= {"activities", "sleep", "body"}
+    last_change = recorded[-1].id or 0
     again = run_import(services, *paths)  # the same export: its finished job is recognised
     assert again["user_id"] == first["user_id"] and again["days_stored"] == 0
     third = run_import(
@@ -195,9 +300,43 @@ def test_importing_again_changes_nothing(services: Services, tmp_path: Path) -> 
     )  # a fresh job: every day compared, none rewritten
     assert third["days_stored"] == 0 and third["days_unchanged"] == first["days_stored"]
     data_changes = [
-        c for c in services.store.changes.since(last_change) if c.collection in ("activities", "sleep")
+        c
+        for c in services.store.changes.since(last_change)
+        if c.collection in ("activities", "sleep", "body")
     ]
     assert data_changes == []
+    assert services.store.sleep.count(first["user_id"]) == 3  # nothing doubled
+
+
+def test_imported_days_have_the_exports_nights_only(
+    services: Services, http: httpx.Client, tmp_path: Path
+) -> None:
+    """Into a user with synthetic history: the imported days' synthetic sleep logs and nightly metrics go, the
+    export's take their place; synthetic days the export does not have keep theirs."""
+    user = make_user(services, "ann", timezone="Australia/Sydney")
+    store_synthetic_days(services.store, user, days=14, end=date(2017, 10, 5), seed=3)
+    synthetic = services.store.sleep.by_dates(user.id, date(2017, 9, 20), date(2017, 10, 5))
+    assert synthetic and all(log.source == "synthetic" for log in synthetic)
+    paths, expected = archive_paths(tmp_path, "B")
+    run_import(services, *paths, user=user.id)
+    logs = services.store.sleep.by_dates(user.id, date(2017, 9, 20), date(2017, 10, 5))
+    imported_days = {d.isoformat() for d in expected.days}
+    for log in logs:
+        if log.date_of_sleep in imported_days:
+            assert log.source == "takeout", log
+    assert {log.log_id for log in logs if log.source == "takeout"} == expected.sleep_log_ids
+    assert any(log.source == "synthetic" for log in logs)  # 09-22 .. 09-27 are not in the export
+    get = client_for(services, http, user.id)
+    hrv = get("/1/user/-/hrv/date/2017-09-28/2017-10-03.json")["hrv"]
+    assert {h["dateTime"]: h["value"]["dailyRmssd"] for h in hrv} == {str(d): v for d, v in HRV.items()}
+    # synthetic history generated again over the range adds no night to a day that has the export's
+    store_synthetic_days(services.store, user, days=14, end=date(2017, 10, 5), seed=3)
+    again = services.store.sleep.by_dates(user.id, date(2017, 9, 20), date(2017, 10, 5))
+    on_imported = {log.date_of_sleep for log in again if log.source == "takeout"}
+    assert not [log for log in again if log.source == "synthetic" and log.date_of_sleep in on_imported]
+    assert {log.log_id for log in again if log.source == "takeout"} == expected.sleep_log_ids
+    hrv = get("/1/user/-/hrv/date/2017-09-30.json")["hrv"]
+    assert hrv[0]["value"]["dailyRmssd"] == HRV[date(2017, 9, 30)]
 
 
 def test_unclassified_and_skipped_files_are_never_read(tmp_path: Path) -> None:

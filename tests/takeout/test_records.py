@@ -17,7 +17,9 @@ from fitbit_local.sources.takeout.records import (
     DeviceRecord,
     ExerciseRecord,
     HrvDailyRecord,
+    SkinTemperatureRecord,
     SleepLogRecord,
+    SpO2DailyRecord,
     SpO2Reading,
     WeightRecord,
 )
@@ -54,12 +56,17 @@ def test_records_of_every_kind(services: Services, tmp_path: Path, layout: str) 
     assert night.type == "stages" and night.is_main_sleep and night.duration_ms == 8 * 3_600_000
     assert len(night.data) == 16 and [s.level for s in night.short_data] == ["wake"]
     assert nap.type == "classic" and not nap.is_main_sleep and nap.data[0].level == "awake"
-    [weight] = got["weights"]
+    weight, *grams = got["weights"]
     assert weight == WeightRecord(1506638109000, datetime(2017, 9, 28, 22, 35, 9), 65.0, 23.87, 24.5, "Aria")
+    if layout == "D":  # the GoogleData weight: grams, its UTC stamp kept as the UTC wall time
+        assert grams == [WeightRecord(None, datetime(2017, 9, 30, 21, 0), 65.4, None, None, "Aria")]
     [walk] = got["exercises"]
     assert isinstance(walk, ExerciseRecord)
     assert walk.start_utc == datetime(2017, 9, 28, 21, 0, tzinfo=UTC)  # 07:00 in Sydney (UTC+10)
     assert walk.distance_km == pytest.approx(2.5 * 1.609344)
+    assert got["spo2_daily"] == [SpO2DailyRecord(date(2017, 9, 30), 94.9, 88.0, 97.1)]  # not the 50.0 row
+    [_, skin] = got["skin_temperature"]
+    assert isinstance(skin, SkinTemperatureRecord) and skin.baseline_relative == pytest.approx(0.3)
     if layout == "D":
         assert got["spo2_minutes"] == [
             SpO2Reading(datetime(2017, 9, 29, 14, 0, tzinfo=UTC), 95.4),
@@ -70,6 +77,7 @@ def test_records_of_every_kind(services: Services, tmp_path: Path, layout: str) 
         assert got["devices"] == [DeviceRecord("123", "TRACKER", "Charge 2", "2017-10-04T08:00:00Z", "HIGH")]
         # GoogleData daily label kept as a date; the Health-Connect round trip of the same night is not used
         assert got["breathing_daily"] == [
+            BreathingRateRecord(date(2017, 9, 30), 14.8),  # the legacy CSV's
             BreathingRateRecord(date(2017, 9, 30), 14.5),
             BreathingRateRecord(date(2017, 10, 1), 14.9),
         ]
@@ -106,17 +114,18 @@ def test_unit_and_placeholder_rules() -> None:
         "beats per minute",
     )
     assert by_source == {"Google Fitbit Air": {date(2026, 6, 16): 66.876, date(2026, 6, 17): 64.1}}
-    # skin temperature: NaN baselines are missing
-    [night] = parsers.temperature_nightly(
+    # skin temperature: the night relative to the baseline is the mean sample deviation; NaN baselines are missing
+    night, first = parsers.temperature_nightly(
         [
             "type,sleep_start,sleep_end,temperature_samples,nightly_temperature,baseline_relative_sample_sum,"
             "baseline_relative_sample_sum_of_squares,baseline_relative_nightly_standard_deviation,"
             "baseline_relative_sample_standard_deviation",
             "IDT,2026-07-25T23:14:30,2026-07-26T06:11:30,404,34.07,189.768,419.6,NaN,0.956",
+            "IDT,2026-07-01T23:00:00,2026-07-02T06:00:00,400,34.0,NaN,NaN,NaN,NaN",
         ]
     )
-    assert (
-        night.day == date(2026, 7, 26) and night.nightly_celsius == 34.07 and night.baseline_relative is None
-    )
+    assert night.day == date(2026, 7, 26) and night.nightly_celsius == 34.07
+    assert night.baseline_relative == pytest.approx(189.768 / 404)
+    assert first.day == date(2026, 7, 2) and first.baseline_relative is None
     [rate] = parsers.breathing_daily(["timestamp,daily_respiratory_rate", "2024-07-22T07:00:00,14.8"])
     assert (rate.day, rate.breaths_per_minute) == (date(2024, 7, 22), 14.8)

@@ -13,10 +13,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from fitbit_local.services import Services
 from fitbit_local.sources.takeout import Progress, import_takeout
 from fitbit_local.store import Store
+from fitbit_local.store.schema import activity_logs, body_logs, health_metrics, sleep_logs
 from tests.takeout.writer import DAYS, write_layout, write_long
 
 TODAY = date(2026, 12, 1)
@@ -48,6 +50,20 @@ def snapshot(store: Store, user_id: str, first: date, last: date) -> dict[str, o
             out[day.isoformat()] = {name: array.tobytes() for name, array in arrays.items()}
         day += timedelta(days=1)
     out["summaries"] = store.series.get_summaries(user_id, first, last)
+    # the records beside the days: sleep logs, body logs, activity logs (without their store-made ids and creation
+    # times), the nightly metrics
+    with store.engine.connect() as conn:
+        for table, drop in (
+            (sleep_logs, {"created_at"}),
+            (body_logs, set()),
+            (activity_logs, {"log_id", "created_at"}),
+            (health_metrics, set()),
+        ):
+            rows = conn.execute(select(table).where(table.c.user_id == user_id)).mappings().all()
+            out[table.name] = sorted(
+                repr(sorted((k, v) for k, v in row.items() if k not in drop and k != "user_id"))
+                for row in rows
+            )
     return out
 
 
@@ -113,12 +129,20 @@ def test_kill_9_at_any_point_then_rerun_completes(tmp_path: Path) -> None:
         process.communicate()
         killed += process.returncode == -signal.SIGKILL
     assert killed >= 2  # the kills landed while importing (each run resumes the previous one's work)
-    if killed == 4:
-        half = Store.open(data_dir=data)
+    first, last = date(2019, 12, 31), date(2020, 3, 20)
+    if (
+        killed == 4
+    ):  # nothing half-imported is visible: no user, or (a run killed after making it visible) a whole one
+        half, b = Store.open(data_dir=data), Store.open(data_dir=reference)
         try:
-            assert half.users.list() == []  # nothing half-imported is visible
+            visible = half.users.list()
+            if visible:
+                assert snapshot(half, visible[0].id, first, last) == snapshot(
+                    b, clean_report["user_id"], first, last
+                )
         finally:
             half.close()
+            b.close()
     finished = _run(data, archive)
     out, err = finished.communicate(timeout=300)
     assert finished.returncode == 0, err
@@ -128,10 +152,14 @@ def test_kill_9_at_any_point_then_rerun_completes(tmp_path: Path) -> None:
         assert [u.id for u in a.users.list()] == [
             report["user_id"]
         ]  # one user, however many runs were killed
-        first, last = date(2019, 12, 31), date(2020, 3, 20)
-        assert snapshot(a, report["user_id"], first, last) == snapshot(
-            b, clean_report["user_id"], first, last
+        got, want = (
+            snapshot(a, report["user_id"], first, last),
+            snapshot(b, clean_report["user_id"], first, last),
         )
+        assert got == want
+        # the records are there, once each: a night per day, a weigh-in and a walk every third day, HRV and SpO2
+        assert len(got["sleep_logs"]) == 75 and len(got["body_logs"]) == 25  # type: ignore[arg-type]
+        assert len(got["activity_logs"]) == 25 and len(got["health_metrics"]) == 150  # type: ignore[arg-type]
         assert len(a.series.get_summaries(report["user_id"], first, last)) == 75
     finally:
         a.close()

@@ -7,8 +7,10 @@ the heart-rate file boundary reveals. Quirks written: UTC intraday stamps beside
 string values; distance in centimetres; missing minutes; a ``12/31/99`` placeholder row; resting-HR
 ``{date: null, value: 0}`` days; activity minutes padded into the future with 1440-sedentary days; a sleep night
 duplicated across two 30-day chunks; a classic nap; weight in pounds; an exercise with a distance in miles;
-GoogleData CSV twins with two data sources (and a day only the CSVs have, in layouts C and D); an SpO2 ``50.0``
-sentinel; a parenthesised HRV file-name day; ``no data`` and header-only CSVs; machine-learning bulk files.
+GoogleData CSV twins with two data sources (and a day only the CSVs have, in layouts C and D); a GoogleData weight
+in grams at a UTC stamp; the nightly health files in layouts B-D (SpO2 minutes at UTC stamps with the ``50.0``
+sentinel, a sentinel daily SpO2 row, HRV, breathing rate, a computed temperature with a ``NaN`` baseline night);
+a parenthesised HRV file-name day; ``no data`` and header-only CSVs; machine-learning bulk files.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -57,6 +60,7 @@ class Expected:
     very: dict[date, int] = field(default_factory=dict)
     sleep_minutes: dict[date, int] = field(default_factory=dict)  # minutes with a sleep code, per local day
     sleep_log_ids: set[int] = field(default_factory=set)
+    sleep_logs: dict[int, dict[str, Any]] = field(default_factory=dict)  # the archive's logs by logId
     days: list[date] = field(default_factory=list)
 
 
@@ -250,8 +254,8 @@ class Person:
             "levels": {
                 "summary": {},
                 "data": [
-                    {"dateTime": "2017-09-30T14:00:00.000", "level": "awake", "seconds": 300},
-                    {"dateTime": "2017-09-30T14:05:00.000", "level": "asleep", "seconds": 2400},
+                    {"dateTime": "2017-09-30T14:00:00.000", "level": "awake", "seconds": 330},  # 30-s edges
+                    {"dateTime": "2017-09-30T14:05:30.000", "level": "asleep", "seconds": 2370},
                 ],
             },
             "mainSleep": False,
@@ -259,6 +263,7 @@ class Person:
         # two 30-day chunks, newest first inside each; the boundary night is in both
         self.sleep_files = {date(2017, 9, 2): [boundary, nap, night], date(2017, 10, 2): [boundary]}
         self.expected.sleep_log_ids = {30_001, 30_002, 30_003}
+        self.expected.sleep_logs = {int(log["logId"]): log for log in (night, boundary, nap)}  # type: ignore[call-overload]
         minutes: dict[date, int] = {}
         for start, length in (
             (datetime(2017, 9, 29, 23, 0), 480),
@@ -360,6 +365,8 @@ def write_layout(root: Path, layout: str, person: Person | None = None) -> Expec
             root / "MyFitbitData" / "Ann" / "Sleep" / "sleep_score.csv",
             "sleep_log_entry_id,timestamp,overall_score\n30001,2017-09-29T20:00:00Z,80\n",
         )
+    if layout != "A":  # the nightly health files (2020 on) and the paired devices
+        _health_files(root / "MyFitbitData" / "Ann" if layout == "B" else json_dir.parent)
     if layout in ("C", "D"):
         base = json_dir.parent
         _put(base / "Your Profile" / "Profile.csv", _profile_csv())
@@ -398,21 +405,13 @@ def write_layout(root: Path, layout: str, person: Person | None = None) -> Expec
             "timestamp,steps,data source\n"
             + "".join(f"{iso_z(utc_of(day, 8 * 3600) or 0)},999,MobileTrack\n" for day in DAYS),
         )
-        _put(
-            base / "Heart Rate Variability" / "Daily Heart Rate Variability Summary - 2017-09-(29).csv",
-            "timestamp,rmssd,nremhr,entropy\n2017-09-30T00:00:00,29.232,49.623,2.472\n",
-        )
-        _put(
-            base / "Oxygen Saturation (SpO2)" / "Minute SpO2 - 2017-09-30.csv",
-            "timestamp,value\n2017-09-29T14:00:00Z,95.4\n2017-09-29T14:01:00Z,50.0\n2017-09-29T14:02:00Z,88.0\n",
-        )
         _put(base / "Biometrics" / "Glucose 201709.csv", "no data")
         _put(base / "Stress Score" / "Stress Score.csv", "DATE,UPDATED_AT,STRESS_SCORE\n")
-        _put(
-            base / "Paired Devices" / "Trackers.csv",
-            "tracker_id,date_added,last_sync_date_time,batt_level,tracker_name,device_type\n123,2016-01-01,2017-10-04T08:00:00Z,HIGH,Charge 2,TRACKER\n",
-        )
         _put(base / "Global Export Data" / "README.txt", "what these files are")
+        _put(  # grams, a UTC stamp: 2017-10-01 08:00 in Sydney (the first day of daylight saving)
+            google / "Weight" / "weight.csv" if layout == "D" else google / "weight.csv",
+            "timestamp,weight grams,data source\n2017-09-30T21:00:00Z,65400,Aria\n",
+        )
         if layout == "D":
             health = base / "Health Fitness Data_GoogleData"
             _put(health / "UserActivityProbabilities_2017-09-01.csv", "x\n" * 1000)
@@ -432,6 +431,47 @@ def write_layout(root: Path, layout: str, person: Person | None = None) -> Expec
     return person.expected
 
 
+# what the nightly health files say (layouts B-D), as the API must serve it
+HRV = {date(2017, 9, 30): 29.232}
+BREATHING = {date(2017, 9, 30): 14.8}
+SPO2 = {date(2017, 9, 30): {"avg": 94.9, "min": 88.0, "max": 97.1}}  # the 10-01 row is the 50.0 sentinel
+SPO2_MINUTES = {date(2017, 9, 30): [("2017-09-30T00:00:00", 95.4), ("2017-09-30T00:02:00", 88.0)]}
+SKIN = {date(2017, 9, 30): 0.3}  # 120.0 / 400 samples; the night before has no baseline yet (NaN)
+
+
+def _health_files(base: Path) -> None:
+    _put(
+        base / "Heart Rate Variability" / "Daily Heart Rate Variability Summary - 2017-09-(29).csv",
+        "timestamp,rmssd,nremhr,entropy\n2017-09-30T00:00:00,29.232,49.623,2.472\n",
+    )
+    _put(
+        base / "Heart Rate Variability" / "Daily Respiratory Rate Summary - 2017-09-30.csv",
+        "timestamp,daily_respiratory_rate\n2017-09-30T07:00:00,14.8\n",
+    )
+    _put(  # UTC stamps: midnight in Sydney; 50.0 is the invalid-reading sentinel
+        base / "Oxygen Saturation (SpO2)" / "Minute SpO2 - 2017-09-30.csv",
+        "timestamp,value\n2017-09-29T14:00:00Z,95.4\n2017-09-29T14:01:00Z,50.0\n2017-09-29T14:02:00Z,88.0\n",
+    )
+    _put(
+        base / "Oxygen Saturation (SpO2)" / "Daily SpO2 - 2017-09-30.csv",
+        "timestamp,average_value,lower_bound,upper_bound\n2017-09-30T00:00:00,94.9,88.0,97.1\n"
+        "2017-10-01T00:00:00,50.0,50.0,50.0\n",
+    )
+    _put(
+        base / "Temperature" / "Computed Temperature - 2017-09-30.csv",
+        "type,sleep_start,sleep_end,temperature_samples,nightly_temperature,baseline_relative_sample_sum,"
+        "baseline_relative_sample_sum_of_squares,baseline_relative_nightly_standard_deviation,"
+        "baseline_relative_sample_standard_deviation\n"
+        "IDT,2017-09-28T23:00:00,2017-09-29T06:30:00,380,34.2,NaN,NaN,NaN,NaN\n"
+        "IDT,2017-09-29T23:00:00,2017-09-30T07:00:00,400,34.5,120.0,60.0,0.2,0.3\n",
+    )
+    _put(
+        base / "Paired Devices" / "Trackers.csv",
+        "tracker_id,date_added,last_sync_date_time,batt_level,tracker_name,device_type\n"
+        "123,2016-01-01,2017-10-04T08:00:00Z,HIGH,Charge 2,TRACKER\n",
+    )
+
+
 def zip_tree(root: Path, target: Path, parts: int = 1) -> list[Path]:
     """Zip the files under `root` into `parts` zips (a Takeout download split like takeout-…-001.zip, -002.zip)."""
     files = sorted(p for p in root.rglob("*") if p.is_file())
@@ -449,8 +489,9 @@ def zip_tree(root: Path, target: Path, parts: int = 1) -> list[Path]:
 
 def write_long(target: Path, start: date, days: int, *, step: int = 10, seed: int = 5) -> int:
     """A layout-C zip of `days` days from `start` (UTC+10 without daylight saving: Australia/Brisbane), written
-    member by member: a heart-rate file per day (a sample every `step` s), 30-day steps/calories/activity chunks, a
-    yearly resting-HR file and one sleep log per night. Returns the number of heart-rate samples written."""
+        member by member: a heart-rate file per day (a sample every `step` s), 30-day steps/calories/activity chunks, a
+        yearly resting-HR file, one sleep log per night, and per chunk a weight file, an exercise page and the nightly HRV
+    and SpO2 files. Returns the number of heart-rate samples written."""
     rng = np.random.default_rng(seed)
     base = "Takeout/Fitbit/Global Export Data/"
     offset = 10 * 3600
@@ -517,6 +558,61 @@ def write_long(target: Path, start: date, days: int, *, step: int = 10, seed: in
                     }
                 )
             archive.writestr(f"{base}sleep-{first}.json", pretty(nights))  # type: ignore[arg-type]
+            # a weigh-in (pounds) and a morning walk (UTC start) every third day; the nightly HRV and SpO2
+            weigh = [first + timedelta(days=k) for k in range(0, length, 3)]
+            archive.writestr(
+                f"{base}weight-{first}.json",
+                pretty(
+                    [
+                        {
+                            "logId": int(datetime.combine(d, datetime.min.time(), UTC).timestamp()) * 1000
+                            + 7 * 3_600_000,
+                            "weight": 140.0 + k % 5,
+                            "bmi": 23.3,
+                            "date": d.strftime("%m/%d/%y"),
+                            "time": "07:00:00",
+                            "source": "Aria",
+                        }
+                        for k, d in enumerate(weigh)
+                    ]
+                ),  # type: ignore[arg-type]
+            )
+            midnight = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp()) - offset
+            archive.writestr(
+                f"{base}exercise-{chunk_start // 30}.json",
+                pretty(
+                    [
+                        {
+                            "logId": 20_000_000 + chunk_start + k,
+                            "activityName": "Walk",
+                            "activityTypeId": 90013,
+                            "calories": 200 + k,
+                            "duration": 1_800_000,
+                            "steps": 3000,
+                            "logType": "auto_detected",
+                            "startTime": mdy(midnight + k * 86_400 + 8 * 3600),
+                            "distance": 2.1,
+                            "distanceUnit": "Kilometer",
+                        }
+                        for k in range(0, length, 3)
+                    ]
+                ),  # type: ignore[arg-type]
+            )
+            health = "Takeout/Fitbit/"
+            archive.writestr(
+                f"{health}Heart Rate Variability/Daily Heart Rate Variability Summary - {first}.csv",
+                "timestamp,rmssd,nremhr,entropy\n"
+                + "".join(
+                    f"{first + timedelta(days=k)}T00:00:00,{30 + k % 7},50.1,2.4\n" for k in range(length)
+                ),
+            )
+            archive.writestr(
+                f"{health}Oxygen Saturation (SpO2)/Daily SpO2 - {first}.csv",
+                "timestamp,average_value,lower_bound,upper_bound\n"
+                + "".join(
+                    f"{first + timedelta(days=k)}T00:00:00,95.{k % 9},90.0,99.0\n" for k in range(length)
+                ),
+            )
         for year_start in range(0, days, 365):
             first = start + timedelta(days=year_start)
             archive.writestr(

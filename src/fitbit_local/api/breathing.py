@@ -19,7 +19,9 @@ def summary(day: date, record: dict[str, Any], ctx: RequestContext) -> dict[str,
 
 
 def by_stage(day: date, record: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
-    return {"value": {k: {"breathingRate": record[k]} for k in STAGE_KEYS}, "dateTime": day.isoformat()}
+    """Each stage the record has (an imported night has the full-sleep rate only: its stages are left out)."""
+    value = {k: {"breathingRate": record[k]} for k in STAGE_KEYS if k in record}
+    return {"value": value, "dateTime": day.isoformat()}
 
 
 _RATE = schemas.obj({"breathingRate": schemas.NUMBER})
@@ -27,7 +29,14 @@ _SUMMARY = schemas.obj({"br": schemas.array(schemas.obj({"value": _RATE, "dateTi
 _INTRADAY = schemas.obj(
     {
         "br": schemas.array(
-            schemas.obj({"value": schemas.obj({k: _RATE for k in STAGE_KEYS}), "dateTime": schemas.DATE})
+            schemas.obj(
+                {
+                    "value": schemas.obj(
+                        {"fullSleepSummary": _RATE}, {k: _RATE for k in STAGE_KEYS[:2] + STAGE_KEYS[3:]}
+                    ),
+                    "dateTime": schemas.DATE,
+                }
+            )
         )
     }
 )

@@ -299,6 +299,7 @@ def replace_records(
                 health_metrics.c.day.in_(chunk),
             )
         )
+    logs, metrics = _not_imported(tx.conn, user_id, keys, logs, metrics)
     if logs:
         tx.conn.execute(insert(sleep_logs), [log_row(user_id, log, tx.now) for log in logs])
     if metrics:
@@ -315,6 +316,44 @@ def replace_records(
                 for metric, day, data in metrics
             ],
         )
+
+
+def _not_imported(
+    conn: Connection,
+    user_id: str,
+    keys: list[str],
+    logs: list[SleepLog],
+    metrics: list[tuple[str, date, dict[str, Any]]],
+) -> tuple[list[SleepLog], list[tuple[str, date, dict[str, Any]]]]:
+    """The logs and metrics a source may add: none on a day that holds imported (Takeout) logs, and no metric
+    record another source already holds for its day (issue 14: an imported night is the night)."""
+    imported: set[str] = set()
+    held: set[tuple[str, str]] = set()
+    for chunk_start in range(0, len(keys), 500):
+        chunk = keys[chunk_start : chunk_start + 500]
+        imported.update(
+            conn.execute(
+                select(sleep_logs.c.date_of_sleep).where(
+                    sleep_logs.c.user_id == user_id,
+                    sleep_logs.c.source == "takeout",
+                    sleep_logs.c.date_of_sleep.in_(chunk),
+                )
+            ).scalars()
+        )
+        held.update(
+            (r.metric, r.day)
+            for r in conn.execute(
+                select(health_metrics.c.metric, health_metrics.c.day).where(
+                    health_metrics.c.user_id == user_id, health_metrics.c.day.in_(chunk)
+                )
+            )
+        )
+    if not imported and not held:
+        return logs, metrics
+    return (
+        [log for log in logs if log.date_of_sleep not in imported],
+        [m for m in metrics if (m[0], m[1].isoformat()) not in held],
+    )
 
 
 def update_summary_json(tx: WriteTransaction, user_id: str, day: date, data: dict[str, Any]) -> None:

@@ -6,6 +6,9 @@ building each local day's arrays from every family and storing the window throug
 - The job record (jobs.py) holds the last day stored: a killed import run again skips the windows already stored;
   re-storing one is harmless anyway (put_days replaces days), and a day whose arrays and summary equal what is stored
   is not written at all, so importing the same export twice records no change the second time.
+- The records (stores.py): a window's sleep logs are stored in its transaction; weight, fat, exercises and the
+  nightly metrics after the last window (their local times use the per-day offsets the windows found), each kind
+  in one transaction writing only what differs, before the job is finished.
 - Time zones per family (`window.FAMILY_ZONES`): heart rate, steps, distance (and exercise starts) are UTC instants,
   calories and the daily series local; `zones.LocalClock` maps instants to the local day.
 """
@@ -13,6 +16,7 @@ building each local day's arrays from every family and storing the window throug
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,6 +28,7 @@ from fitbit_local.physiology.day import DayArrays
 from fitbit_local.physiology.energy import bmr_mifflin_st_jeor
 from fitbit_local.physiology.summaries import derive_daily_summary
 from fitbit_local.physiology.zones import round_half_up
+from fitbit_local.sources.takeout import stores
 from fitbit_local.sources.takeout.archive import Archive, fingerprint
 from fitbit_local.sources.takeout.classify import Inventory, inventory
 from fitbit_local.sources.takeout.jobs import JobRepository
@@ -47,6 +52,7 @@ from fitbit_local.sources.takeout.window import (
 )
 from fitbit_local.sources.takeout.zones import LocalClock
 from fitbit_local.store import Store
+from fitbit_local.store.changes import write
 from fitbit_local.store.users import User, check_timezone
 
 WINDOW_DAYS = 30
@@ -92,7 +98,6 @@ def import_takeout(
             check_timezone(zone)
         except ValueError:
             zone = user.current_timezone
-        put_records(archive, found, small, sink, user.id)
         # an unfinished job resumes after its last stored window; a finished one is checked again from the start
         # (days equal to what is stored are not rewritten, so this changes nothing unless something is missing)
         done_until = None if job.finished else job.state.get("done_until")
@@ -109,10 +114,12 @@ def import_takeout(
             assembled, samples = assemble_window(
                 archive, found, small.sleeps, clock, window, (low, today), report, cache
             )
-            _store_window(store, small, user, assembled, window, report)
+            _store_window(store, small, user, assembled, window, report, sink)
             jobs.save(job, {"done_until": window[-1].isoformat()})
             progress.advance(len(window), samples)
         report.offset_corrected_days = len(clock.overrides)
+        put_records(archive, found, small, sink, user.id)  # the records, after the days: their local times
+        _store_records(store, user.id, sink, clock)  # use the per-day offsets the windows found
         if report.created_user:
             store.users.finish_creation(user.id)
         jobs.save(job, {"done_until": today.isoformat(), "report": _summary_of(report)}, finished=True)
@@ -226,11 +233,18 @@ def _bmr(user: User, day: date) -> float:
 
 
 def _store_window(
-    store: Store, small: Whole, user: User, days: WindowDays, window: list[date], report: ImportReport
+    store: Store,
+    small: Whole,
+    user: User,
+    days: WindowDays,
+    window: list[date],
+    report: ImportReport,
+    sink: ImportSink,
 ) -> None:
     stored = store.series.get_summaries(user.id, window[0], window[-1])
     fallback = store.series.latest_resting_hr(user.id, before=window[0])
     batch: list[tuple[date, DayArrays, dict[str, object]]] = []
+    imported: list[date] = []
     for day in window:
         arrays = days.arrays.get(day)
         measured_rest = small.resting.get(day)
@@ -268,6 +282,7 @@ def _store_window(
         for family, value in activity.items():
             if value is not None:
                 report.days_per_series[family] += 1
+        imported.append(day)
         key = day.isoformat()
         report.first_day = min(report.first_day or key, key)
         report.last_day = max(report.last_day or key, key)
@@ -275,8 +290,48 @@ def _store_window(
             report.days_unchanged += 1
             continue
         batch.append((day, arrays, summary))
+    # the window's sleep logs (dateOfSleep in it) in the same transaction as its days
+    also = None
+    if "sleep_logs" not in sink.handlers:
+        in_window = set(window)
+        logs = [stores.sleep_log(r) for r in small.sleeps if r.date_of_sleep in in_window]
+        with store.engine.connect() as conn:
+            also = stores.sleep_writer(conn, user.id, window, logs, imported)
+        sink.stored["sleep_logs"] += len(logs)
     if batch:
-        report.days_stored += store.series.put_days(user.id, batch, source="takeout")
+        report.days_stored += store.series.put_days(user.id, batch, source="takeout", also=also)
+    elif also is not None:
+        with write(store.engine) as tx:
+            also(tx)
+
+
+def _store_records(store: Store, user_id: str, sink: ImportSink, clock: LocalClock) -> None:
+    """The kinds no handler took, through their families' stores (stores.py); each kind in one transaction,
+    writing only what differs from the store."""
+    kept = sink.kept
+    sink.kept = {}
+    kept.pop("sleep_logs", None)  # stored with their windows
+    weights, fats = kept.pop("weights", []), kept.pop("body_fat", [])
+    logs = stores.body_logs(weights, fats, clock)  # type: ignore[arg-type]
+    stores.store_body(store, user_id, logs)
+    sink.stored["weights"] += sum(1 for log in logs if log.kind == "weight")
+    gd_fat = {log.log_id for log in logs if log.kind == "fat"} - {
+        log.log_id for log in logs if log.kind == "weight"
+    }
+    sink.stored["body_fat"] += len(gd_fat)
+    exercises = kept.pop("exercises", [])
+    sink.stored["exercises"] += stores.store_exercises(store, user_id, exercises, clock)  # type: ignore[arg-type]
+    metric_kinds = ("spo2_minutes", "spo2_daily", "hrv_daily", "breathing_daily", "skin_temperature")
+    lists = [kept.pop(kind, []) for kind in metric_kinds]
+    records = stores.metric_records(*lists, clock=clock)  # type: ignore[arg-type]
+    stores.store_metrics(store, user_id, records)
+    # what is held now: a day's record per metric (a twin row of a day another source gave is not stored)
+    held = Counter(metric for metric, _ in records)
+    sink.stored["spo2_daily"] += min(len(lists[1]), held["spo2"])
+    sink.stored["spo2_minutes"] += sum(len(r["minutes"]) for (m, _), r in records.items() if m == "spo2")
+    sink.stored["hrv_daily"] += held["hrv"]
+    sink.stored["breathing_daily"] += held["br"]
+    sink.stored["skin_temperature"] += held["skin_temp"]
 
 
 def _same_arrays(stored: DayArrays | None, arrays: DayArrays) -> bool:

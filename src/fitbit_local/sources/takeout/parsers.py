@@ -385,19 +385,20 @@ def breathing_daily(lines: Iterable[str]) -> list[BreathingRateRecord]:
 
 
 def temperature_nightly(lines: Iterable[str]) -> list[SkinTemperatureRecord]:
-    """``Computed Temperature - …csv``: one row per night, dated by the local date its sleep ends on."""
+    """``Computed Temperature - …csv``: one row per night, dated by the local date its sleep ends on. The night
+    relative to the baseline is the mean of its samples' deviations from it (``baseline_relative_sample_sum`` ÷
+    ``temperature_samples``); ``NaN`` before a baseline exists."""
     out = []
     for row in csv_rows(lines):
         nightly = number(row.get("nightly_temperature"))
         end = (row.get("sleep_end") or "").strip()
+        total, samples = (
+            number(row.get("baseline_relative_sample_sum")),
+            number(row.get("temperature_samples")),
+        )
         if nightly is not None and end:
-            out.append(
-                SkinTemperatureRecord(
-                    date.fromisoformat(end[:10]),
-                    nightly,
-                    number(row.get("baseline_relative_nightly_standard_deviation")),
-                )
-            )
+            relative = total / samples if total is not None and samples else None
+            out.append(SkinTemperatureRecord(date.fromisoformat(end[:10]), nightly, relative))
     return out
 
 

@@ -1,9 +1,8 @@
-"""Where the parsed records that are not day arrays go: one function per record kind.
+"""Where the parsed records that are not day arrays go: one function per record kind, or kept for the importer.
 
-Today's store keeps day arrays, summaries and users only; the stores for sleep logs, body logs, activity logs,
-devices and the HRV/SpO2/breathing/temperature metrics are built on other branches. Until they are wired in, each
-kind is counted as *parsed, not stored* and reported, so nothing is silently dropped. Wiring a kind is giving
-`ImportSink` a function for it (`sink.handlers["sleep_logs"] = store_sleep_logs`).
+A kind with a handler (`sink.handlers["weights"] = fn`, `fn(user_id, records) -> records stored`) is handed to it;
+any other kind is kept (`kept`) and stored by the importer through its family's store (stores.py) once the day
+windows are stored. What is parsed and not stored (devices: there is no device store) is reported.
 """
 
 from __future__ import annotations
@@ -33,16 +32,20 @@ class ImportSink:
     handlers: dict[str, Handler] = field(default_factory=dict)
     parsed: Counter[str] = field(default_factory=Counter)
     stored: Counter[str] = field(default_factory=Counter)
+    kept: dict[str, list[object]] = field(default_factory=dict)
 
     def put(self, kind: str, user_id: str, records: Sequence[object]) -> None:
         if kind not in RECORD_KINDS:
             raise ValueError(f"unknown record kind {kind!r}")
         self.parsed[kind] += len(records)
         handler = self.handlers.get(kind)
-        if handler is not None and records:
-            self.stored[kind] += handler(user_id, records)
+        if handler is not None:
+            if records:
+                self.stored[kind] += handler(user_id, records)
+        else:
+            self.kept.setdefault(kind, []).extend(records)
 
     @property
     def not_stored(self) -> dict[str, int]:
-        """Kinds parsed without a store to put them in, with their record counts."""
-        return {k: n for k, n in self.parsed.items() if k not in self.handlers and n}
+        """Kinds with records parsed and not stored, with their counts."""
+        return {k: n - self.stored[k] for k, n in self.parsed.items() if n > self.stored[k]}
