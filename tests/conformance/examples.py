@@ -4,9 +4,11 @@ Fitbit answered with. Nothing here names a row: a new family's rows get every ch
 - ``{user_id}`` → ``-``; date parameters → days with data (``END`` is the user's today); ``/time/`` windows → a
   half-hour at noon;
 - ``{period}``, ``{detail}``, ``{resource}`` → the row's own ``periods``, ``detail_levels`` and ``resources``;
-- a path parameter naming an entity a write creates (``Param.created_by``) → a marker that `World.send` replaces
-  with the id of an entity it creates first, with the creating row's own base example (a fresh one per request);
-  other path parameters → a value from their schema, like form parameters;
+- a path or form parameter naming an entity a write creates (``Param.created_by``) → a marker that `World.send`
+  replaces with the id of an entity it creates first, with the creating row's own base example (a fresh one per
+  request), sent by the request's user or, with ``created_by_other_user``, by another user (a fresh user of the
+  world when the request's user is the world's own, else the world's own user); other path parameters → a value
+  from their schema, like form parameters;
 - form parameters → a value from their schema (its first ``examples`` entry, an enumeration's first value, a
   ``date``), else from ``FORM_EXAMPLES`` for the parameters whose schema does not say what a valid value is.
 """
@@ -35,19 +37,24 @@ FORM_EXAMPLES: dict[str, str] = {}  # a form parameter whose schema has no examp
 
 _PLACEHOLDER = re.compile(r"{([a-zA-Z_]\w*)(?::\w+)?}")
 _CREATED = "@created:"  # the marker's prefix: "@created:<row name>#<JSON pointer>"
+_CREATED_BY_OTHER = (
+    "@created-by-other:"  # the same, the creating row sent by another user (Param.created_by_other_user)
+)
 
 
-def created_marker(creator: tuple[str, str]) -> str:
-    row, pointer = creator
-    return f"{_CREATED}{row}#{pointer}"
+def created_marker(param: Param) -> str:
+    assert param.created_by is not None
+    row, pointer = param.created_by
+    return f"{_CREATED_BY_OTHER if param.created_by_other_user else _CREATED}{row}#{pointer}"
 
 
-def parse_created(value: str) -> tuple[str, str] | None:
-    """(row name, JSON pointer) of a created-entity marker, else None."""
-    if not value.startswith(_CREATED):
-        return None
-    row, _, pointer = value[len(_CREATED) :].partition("#")
-    return row, pointer
+def parse_created(value: str) -> tuple[str, str, bool] | None:
+    """(row name, JSON pointer, whether another user sends the creating row) of a created-entity marker, else None."""
+    for prefix, by_other in ((_CREATED_BY_OTHER, True), (_CREATED, False)):
+        if value.startswith(prefix):
+            row, _, pointer = value[len(prefix) :].partition("#")
+            return row, pointer, by_other
+    return None
 
 
 def iso(day: date) -> str:
@@ -134,10 +141,10 @@ def _example(row: Endpoint, template: str, version: str, picks: Mapping[str, str
     values.update({k: v for k, v in picks.items() if k in keys})
     for param in row.path_params:
         if param.key in keys and param.key not in values:
-            values[param.key] = created_marker(param.created_by) if param.created_by else param_value(param)
+            values[param.key] = created_marker(param) if param.created_by else param_value(param)
     missing = set(keys) - set(values)
     assert not missing, f"{row.name}: the example builder has no value for {sorted(missing)} in {template}"
-    form = {p.key: param_value(p) for p in row.form}
+    form = {p.key: created_marker(p) if p.created_by else param_value(p) for p in row.form}
     # An optional query parameter with an example is sent too: a list's beforeDate, one of a pair that must be given.
     query = {p.key: param_value(p) for p in row.query if p.required or p.schema.get("examples")}
     return Example(row, template, version, values, form, query)

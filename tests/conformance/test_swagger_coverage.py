@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from fitbit_local.api.families import endpoint_rows
-from fitbit_local.api.registry import Endpoint
+from fitbit_local.api.registry import Endpoint, Param
 from fitbit_local.api.swagger_map import (
     NOT_YET_SERVED,
     PLACEHOLDER_ALIASES,
@@ -77,15 +77,18 @@ def concrete_path(op: OfficialOperation, row: Endpoint | None = None, world: Any
         if row is not None and name == "resource-path" and row.resources:
             value = next(iter(row.resources))
         elif param is not None and param.created_by is not None and world is not None:
-            value = created_id(world, param.created_by)
+            value = created_id(world, param)
         elif param is not None and (name not in SAMPLES or (name == "period" and not row.periods)):
             value = param_value(param)  # the row's own valid value (its schema's examples: ``daily``, an id)
         out = out.replace("{" + name + "}", value)
     return out
 
 
-def created_id(world: Any, creator: tuple[str, str]) -> str:
-    made = world.with_created(Example(ROWS[creator[0]], "{id}", "1", {"id": created_marker(creator)}, {}))
+def created_id(world: Any, param: Param) -> str:
+    assert param.created_by is not None
+    made = world.with_created(
+        Example(ROWS[param.created_by[0]], "{id}", "1", {"id": created_marker(param)}, {})
+    )
     return str(made.values["id"])
 
 

@@ -37,6 +37,8 @@ class World:
     user: User
     other: User  # a second user: owner of the Personal app `user` must not read intraday with
     tokens: dict[str, str] = field(default_factory=dict)
+    server_client_id: str = ""  # the Server app fresh users' tokens are issued for (`counterpart`)
+    fresh_tokens: set[str] = field(default_factory=set)
 
     def token_without(self, scope: str) -> str:
         """A Server-app token with every scope but `scope` (made on first use)."""
@@ -50,29 +52,46 @@ class World:
         return self.tokens[name]
 
     def send(self, example: Example, token: str | None = "owner", **headers: str) -> httpx.Response:
-        """`example` as an HTTP request; `token` names one of `tokens` (None: no Authorization header). Path values
-        that name an entity a write creates are made first, by the owner, through the creating row."""
-        example = self.with_created(example)
+        """`example` as an HTTP request; `token` names one of `tokens` (None: no Authorization header). Values that
+        name an entity a write creates are made first through the creating row (see `with_created`)."""
+        example = self.with_created(example, token)
         if token is not None:
             headers = {**bearer(self.tokens.get(token, token)), **headers}
         if example.row.method == "GET":
             return self.client.get(example.path, headers=headers)
         return self.client.request(example.row.method, example.path, headers=headers, data=dict(example.form))
 
-    def with_created(self, example: Example) -> Example:
+    def counterpart(self, token: str | None) -> str:
+        """Another user's token: a fresh user's when `token` is the world user's, else the world user's own."""
+        if token in self.fresh_tokens:
+            return "owner"
+        fresh = make_user(self.services, name=f"friend{len(self.fresh_tokens) + 1}", timezone=TIMEZONE)
+        issued = str(issue_token(self.services, self.server_client_id, fresh.id)["access_token"])
+        self.fresh_tokens.add(issued)
+        return issued
+
+    def with_created(self, example: Example, token: str | None = "owner") -> Example:
+        """Path and form values that are created-entity markers, replaced by the id the creating row's base example
+        returns, sent by the world's user (the owner app) or, for `created_by_other_user`, by `counterpart`."""
         from tests.conformance.checks import ROWS, assert_success
 
-        made = {}
-        for key, value in example.values.items():
-            creator = parse_created(value)
-            if creator is None:
-                continue
-            row_name, pointer = creator
-            body = assert_success(self.send(base_example(ROWS[row_name])), ROWS[row_name])
-            for part in pointer.strip("/").split("/"):
-                body = body[int(part)] if isinstance(body, list) else body[part]
-            made[key] = str(body)
-        return replace(example, values={**example.values, **made}) if made else example
+        made: dict[str, dict[str, str]] = {"values": {}, "form": {}}
+        for where, values in (("values", example.values), ("form", example.form)):
+            for key, value in values.items():
+                creator = parse_created(value)
+                if creator is None:
+                    continue
+                row_name, pointer, by_other = creator
+                actor = self.counterpart(token) if by_other else "owner"
+                body = assert_success(self.send(base_example(ROWS[row_name]), token=actor), ROWS[row_name])
+                for part in pointer.strip("/").split("/"):
+                    body = body[int(part)] if isinstance(body, list) else body[part]
+                made[where][key] = str(body)
+        if not made["values"] and not made["form"]:
+            return example
+        return replace(
+            example, values={**example.values, **made["values"]}, form={**example.form, **made["form"]}
+        )
 
 
 def build_world(settings: Settings) -> tuple[World, Callable[[], None]]:
@@ -105,7 +124,7 @@ def build_world(settings: Settings) -> tuple[World, Callable[[], None]]:
         client.__exit__(None, None, None)
         services.store.close()
 
-    return World(services, client, user, other, tokens), close
+    return World(services, client, user, other, tokens, apps["server"].client_id), close
 
 
 def world_settings(data_dir: Path, database_url: str | None) -> Settings:

@@ -55,6 +55,9 @@ class Param:
     # A path parameter naming an entity that a write creates (a log id): (the name of the row that creates one, the
     # JSON pointer to the id in that row's response). The conformance suite creates a fresh one for each request.
     created_by: tuple[str, str] | None = None
+    # The creating row is sent by another user of the server, not the request's own (an invitation *to* the user
+    # comes from someone else; the id of someone else comes from their own profile).
+    created_by_other_user: bool = False
 
 
 @dataclass(frozen=True)

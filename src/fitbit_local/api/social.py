@@ -15,7 +15,8 @@ from typing import Any
 from fitbit_local.api import schemas
 from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import local_today
-from fitbit_local.api.registry import Endpoint
+from fitbit_local.api.registry import Endpoint, Param, ParseScope
+from fitbit_local.errors import FitbitError
 from fitbit_local.store.social import FriendRepository
 from fitbit_local.store.users import User
 
@@ -23,9 +24,9 @@ AVATAR = "https://static0.fitbit.com/images/profile/defaultProfile_100.png"
 LEADERBOARD_DAYS = 7
 
 
-def _person(user: User) -> dict[str, Any]:
+def _person(user: User, *, friend: bool = True) -> dict[str, Any]:
     return {
-        "attributes": {"avatar": AVATAR, "child": False, "friend": True, "name": user.display_name},
+        "attributes": {"avatar": AVATAR, "child": False, "friend": friend, "name": user.display_name},
         "id": user.id,
         "type": "person",
     }
@@ -38,6 +39,83 @@ def friend_users(ctx: RequestContext) -> list[User]:
 
 def get_friends(ctx: RequestContext) -> dict[str, Any]:
     return {"data": [_person(u) for u in friend_users(ctx)]}
+
+
+# --- invitations -------------------------------------------------------------------------------------------------
+
+
+def _invalid(field: str, value: str) -> FitbitError:
+    return FitbitError("validation_value", field_name=field, field=field, value=value[:40])
+
+
+def _invitee(ctx: RequestContext) -> User:
+    """The user an invitation names: by encoded id, else by email (this server's accounts sign in with a name, which
+    stands for the email: the whole value or the part before "@") [decisions.md]."""
+    if "invitedUserId" in ctx.args:
+        field, value = "invitedUserId", ctx.args["invitedUserId"]
+        found = ctx.services.user(value)
+    elif "invitedUserEmail" in ctx.args:
+        field, value = "invitedUserEmail", ctx.args["invitedUserEmail"]
+        users = ctx.services.store.users
+        found = users.find(value) or users.find(value.partition("@")[0])
+        found = found if found is not None and found.id != value else None  # an email is not an id
+    else:
+        raise FitbitError("validation_required", field_name="invitedUserEmail", label="InvitedUserEmail")
+    if found is None or found.id == ctx.user.id:
+        raise _invalid(field, value)
+    return found
+
+
+def invite_friend(ctx: RequestContext) -> dict[str, Any]:
+    """201 with the invitation; its id is the inviter's, as the invitee answers it (…/invitations/{from-user-id})."""
+    invitee = _invitee(ctx)
+    status = FriendRepository(ctx.services.store.engine).invite(ctx.user.id, invitee.id)
+    if status == "friends":
+        field = "invitedUserId" if "invitedUserId" in ctx.args else "invitedUserEmail"
+        raise _invalid(field, ctx.args[field])
+    return {
+        "data": {
+            "attributes": {"status": status},
+            "id": ctx.user.id,
+            "relationships": {
+                "from": {"data": {"id": ctx.user.id, "type": "person"}},
+                "to": {"data": {"id": invitee.id, "type": "person"}},
+            },
+            "type": "invitation",
+        }
+    }
+
+
+def get_invitations(ctx: RequestContext) -> dict[str, Any]:
+    """The open invitations the user received, oldest first, each as the person who sent it."""
+    ids = FriendRepository(ctx.services.store.engine).invitations(ctx.user.id)
+    people = [u for u in (ctx.services.user(i) for i in ids) if u is not None]
+    return {"data": [_person(u, friend=False) for u in people]}
+
+
+def respond_to_invitation(ctx: RequestContext) -> dict[str, Any]:
+    """Accept (both become friends) or reject (the invitation is gone); no open invitation from that user is 404."""
+    inviter = ctx.services.user(ctx.args["from_user_id"])
+    accept = ctx.args["accept"]
+    if inviter is None or not FriendRepository(ctx.services.store.engine).respond(
+        ctx.user.id, inviter.id, accept
+    ):
+        raise FitbitError("entity_not_found")
+    return {"data": _person(inviter, friend=accept)}
+
+
+def _text(raw: str, scope: ParseScope) -> str:
+    return raw.strip()
+
+
+def _accept(raw: str, scope: ParseScope) -> bool:
+    if raw.lower() not in ("true", "false"):
+        raise _invalid("accept", raw)
+    return raw.lower() == "true"
+
+
+# A valid value for the conformance suite: another user's encoded id, from that user's own profile.
+_OTHER_USERS_ID = ("getProfile", "/user/encodedId")
 
 
 def _week_steps(ctx: RequestContext, user: User) -> int:
@@ -194,6 +272,15 @@ _RANKED = schemas.obj(
         "type": schemas.enum("ranked-user", "inactive-user"),
     }
 )
+_REF = schemas.obj({"data": schemas.obj({"id": schemas.STRING, "type": schemas.enum("person")})})
+_INVITATION = schemas.obj(
+    {
+        "attributes": schemas.obj({"status": schemas.enum("invited", "accepted")}),
+        "id": schemas.STRING,
+        "relationships": schemas.obj({"from": _REF, "to": _REF}),
+        "type": schemas.enum("invitation"),
+    }
+)
 _BADGE_STRINGS = (
     "badgeGradientEndColor badgeGradientStartColor badgeType category description earnedMessage encodedId "
     "image100px image125px image300px image50px image75px marketingDescription mobileDescription name "
@@ -220,6 +307,85 @@ ROWS = (
         response=schemas.obj({"data": schemas.array(_PERSON)}),
         summary="Get Friends",
         versions=("1", "1.1"),
+    ),
+    # Not in the official Swagger: Fitbit's friends docs and python-fitbit 0.3.1 (invite_friend, respond_to_invite,
+    # under /1); served under /1 and /1.1 like the friends list [decisions.md].
+    Endpoint(
+        "getFriendInvitations",
+        "GET",
+        ("/user/{user_id}/friends/invitations.json",),
+        get_invitations,
+        scope="social",
+        response=schemas.obj({"data": schemas.array(_PERSON)}),
+        summary="Get Friend Invitations",
+        versions=("1", "1.1"),
+    ),
+    Endpoint(
+        "inviteFriend",
+        "POST",
+        ("/user/{user_id}/friends/invitations.json",),
+        invite_friend,
+        scope="social",
+        response=schemas.obj({"data": _INVITATION}),
+        summary="Invite Friend",
+        versions=("1", "1.1"),
+        form=(
+            Param(
+                "invitedUserId",
+                "invitedUserId",
+                "form",
+                _text,
+                {"type": "string", "pattern": "^[0-9A-Z]{6}$", "examples": ["GGNJL9"]},
+                "The encoded id of the user to invite (this or invitedUserEmail).",
+                required=False,
+                created_by=_OTHER_USERS_ID,
+                created_by_other_user=True,
+            ),
+            Param(
+                "invitedUserEmail",
+                "invitedUserEmail",
+                "form",
+                _text,
+                {"type": "string", "examples": ["bob@example.com"]},
+                "The email (here: the account name) of the user to invite; invitedUserId wins when both are sent.",
+                required=False,
+            ),
+        ),
+        write=True,
+        status=201,
+    ),
+    Endpoint(
+        "respondToFriendInvitation",
+        "POST",
+        ("/user/{user_id}/friends/invitations/{from_user_id}.json",),
+        respond_to_invitation,
+        scope="social",
+        response=schemas.obj({"data": _PERSON}),
+        summary="Respond to Friend Invitation",
+        versions=("1", "1.1"),
+        path_params=(
+            Param(
+                "from-user-id",
+                "from_user_id",
+                "path",
+                _text,
+                {"type": "string", "pattern": "^[0-9A-Z]{6}$"},
+                "The encoded id of the user whose invitation to answer.",
+                created_by=("inviteFriend", "/data/id"),
+                created_by_other_user=True,
+            ),
+        ),
+        form=(
+            Param(
+                "accept",
+                "accept",
+                "form",
+                _accept,
+                {"type": "string", "enum": ["true", "false"]},
+                "Accept (true) or reject (false) the invitation.",
+            ),
+        ),
+        write=True,
     ),
     Endpoint(
         "getFriendsLeaderboard",

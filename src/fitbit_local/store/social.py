@@ -35,8 +35,9 @@ class FriendRepository:
             ).all()
         return [r[0] for r in rows]
 
-    def invite(self, inviter_id: str, invitee_id: str) -> None:
-        """Invite (again: no change; when the other user already invited this one, the two become friends)."""
+    def invite(self, inviter_id: str, invitee_id: str) -> str:
+        """Invite, in one transaction: "friends" when the two already are (no change), "invited" for a new or repeated
+        invitation, "accepted" when the other user had already invited this one (the two become friends)."""
         f = friendships.c
         with write(self._engine) as tx:
             existing = tx.conn.execute(
@@ -53,12 +54,17 @@ class FriendRepository:
                         inviter_id=inviter_id, invitee_id=invitee_id, status="invited", created_at=tx.now
                     )
                 )
-            elif existing.inviter_id == invitee_id and existing.status == "invited":
+                return "invited"
+            if existing.status == "accepted":
+                return "friends"
+            if existing.inviter_id == invitee_id:
                 tx.conn.execute(
                     update(friendships)
                     .where(f.inviter_id == invitee_id, f.invitee_id == inviter_id)
                     .values(status="accepted", created_at=tx.now)
                 )
+                return "accepted"
+            return "invited"
 
     def respond(self, invitee_id: str, inviter_id: str, accept: bool) -> bool:
         """Accept or reject an open invitation; False when there is none."""
