@@ -1,5 +1,5 @@
 """Real clients against a real server on loopback: python-fitbit 0.3.1 and the generated fitbit-web-api 2.0.1
-(async) on the activity log, device, alarm, friends, badges and profile-update endpoints."""
+(async) on the activity log, device, alarm, friends, invitation, badges and profile-update endpoints."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import END, World
+from tests.factories import issue_token, make_app, make_user
 
 fitbit = pytest.importorskip("fitbit")
 web_api = pytest.importorskip("fitbit_web_api")
@@ -90,3 +91,29 @@ def test_fitbit_web_api_account(live_world: World) -> None:
     assert status == 201 and created["activityLog"]["calories"] == 120
     assert created["activityLog"]["logId"] in [a["logId"] for a in out["list"]["activities"]]
     assert out["goals"]["goals"]["steps"] > 0 and out["devices"][0]["type"] == "TRACKER"
+
+
+def test_python_fitbit_invitations(client, live_world: World) -> None:  # type: ignore[no-untyped-def]
+    """python-fitbit 0.3.1's invite_friend(_by_userid/_by_email), accept_invite and reject_invite (POSTs under /1)."""
+    services = live_world.services
+    app = make_app(services, "server", name="friends' app")
+
+    def other(name: str) -> Any:
+        user = make_user(services, name=name, timezone="America/New_York")
+        token = str(issue_token(services, app.client_id, user.id)["access_token"])
+        return user, fitbit.Fitbit(
+            "client", "secret", access_token=token, refresh_token="r" * 64, expires_at=4_102_444_800
+        )
+
+    (dora, as_dora), (eve, as_eve) = other("dora"), other("eve")
+    sent = client.invite_friend_by_userid(dora.id)
+    assert sent["data"]["relationships"]["to"]["data"]["id"] == dora.id
+    assert client.invite_friend({"invitedUserEmail": "eve@example.com"})["data"]["id"] == live_world.user.id
+    assert as_dora.accept_invite(live_world.user.id)["data"]["attributes"]["friend"] is True
+    assert as_eve.reject_invite(live_world.user.id)["data"]["attributes"]["friend"] is False
+    assert dora.id in [p["id"] for p in client.get_friends()["data"]]
+    assert eve.id not in [p["id"] for p in client.get_friends()["data"]]
+    with pytest.raises(fitbit.exceptions.HTTPNotFound):
+        as_eve.respond_to_invite(live_world.user.id, accept=True)  # rejected: nothing left to answer
+    with pytest.raises(fitbit.exceptions.HTTPBadRequest):
+        client.invite_friend_by_email("nobody@example.com")
