@@ -1,7 +1,9 @@
 """Friends (v1.1 JSON:API shape), the friends leaderboard and badges [DOC friends/get-friends,
 get-friends-leaderboard, user/get-badges; reference §3.17-3.18, §4.11].
 
-Friends are users of this server (store/social.py). The leaderboard ranks the user and their friends by steps
+Friends are users of this server (store/social.py), made by invitations: invite (by encoded id or by email, which
+here names an account), list the invitations received, accept or reject one [python-fitbit 0.3.1; decisions.md].
+The leaderboard ranks the user and their friends by steps
 over the last seven days ending today (the user's and each friend's own today by the sandbox clock). Badges are
 earned from the user's own stored days: daily steps, daily floors and lifetime distance, each at Fitbit's
 thresholds, with the first day each was reached and how many days reached it.
