@@ -27,7 +27,7 @@ from fitbit_local.edge import CALLER, collapse_repeated_slashes, error_response,
 from fitbit_local.errors import FitbitError
 from fitbit_local.explanations import EXPLANATION_HEADER
 from fitbit_local.services import Services
-from fitbit_local.store.request_log import LoggedRequest, RequestLog
+from fitbit_local.store.request_log import RequestLog, Row
 
 log = logging.getLogger("fitbit_local")
 REQUEST_ID_HEADER = "X-Fitbit-Local-Request-Id"  # on a 500: the id its log line carries
@@ -93,42 +93,32 @@ class FitbitEdge:
             await self.app(scope, receive, send)
             return
         began = time.perf_counter()
-        response_headers: list[tuple[bytes, bytes]] = []
-        status = 500
+        seen: list[Any] = [500, (), False]  # the response's status, its headers, whether it has started
 
         async def tracking_send(message: MutableMapping[str, Any]) -> None:
-            nonlocal status, response_headers
             if message["type"] == "http.response.start":
-                status = message["status"]
-                response_headers = message.get("headers", [])
+                seen[0], seen[1], seen[2] = message["status"], message.get("headers", ()), True
             await send(message)
 
         collapse_repeated_slashes(scope)
         try:
-            await self._serve(scope, receive, send, tracking_send)
+            await self._serve(scope, receive, tracking_send, seen)
         finally:
-            if self.request_log is not None and self.request_log.enabled and is_logged_path(scope["path"]):
+            request_log = self.request_log
+            if request_log is not None and request_log.enabled and is_logged_path(scope["path"]):
                 # raw: the writer thread turns it into a row (log_entry), off the request's path
-                self.request_log.append(
-                    (scope, status, response_headers, time.perf_counter() - began, self.services.clock.now())
+                request_log.append(
+                    (scope, seen[0], seen[1], time.perf_counter() - began, self.services.clock.now())
                 )
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send, tracking_send: Send) -> None:
-        started = False
-
-        async def marking_send(message: MutableMapping[str, Any]) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await tracking_send(message)
-
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, seen: list[Any]) -> None:
         try:
             self.services.clock.refresh()
             rejection = self._transport_error(scope)
             if rejection is not None:
-                await error_response(rejection)(scope, receive, tracking_send)
+                await error_response(rejection)(scope, receive, send)
                 return
-            await self.app(scope, self._bounded(receive), marking_send)
+            await self.app(scope, self._bounded(receive), send)
         except Exception:
             # The one place an unexpected error is logged, once, under an id the 500 response carries.
             request_id = secrets.token_hex(8)
@@ -138,9 +128,9 @@ class FitbitEdge:
                 scope.get("method"),
                 scope.get("path"),
             )
-            if not started:
+            if not seen[2]:  # nothing sent yet: the documented 500
                 response = error_response(FitbitError("internal_error"), {REQUEST_ID_HEADER: request_id})
-                await response(scope, receive, tracking_send)
+                await response(scope, receive, send)
 
     def _transport_error(self, scope: Scope) -> FitbitError | None:
         settings = self.services.settings
@@ -213,8 +203,8 @@ def _encoded_id(value: object) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= 6 and value.isalnum() else None
 
 
-def log_entry(raw: tuple[Scope, int, list[tuple[bytes, bytes]], float, float]) -> LoggedRequest:
-    """The log's row for a finished request, from what the edge saw of it."""
+def log_entry(raw: tuple[Scope, int, list[tuple[bytes, bytes]], float, float]) -> Row:
+    """The log's row for a finished request, from what the edge saw of it (in the writer thread, not the request's)."""
     scope, status, headers, seconds, now = raw
     remaining: bytes | None = None
     explanation: str | None = None
@@ -227,16 +217,16 @@ def log_entry(raw: tuple[Scope, int, list[tuple[bytes, bytes]], float, float]) -
     query = scope.get("query_string", b"").decode("latin-1")
     if client_id is None and scope["path"].startswith("/oauth2/authorize"):
         client_id = dict(parse_qsl(query)).get("client_id")
-    return LoggedRequest(
-        recorded_at=now,
-        client_id=_encoded_id(client_id),
-        user_id=_encoded_id(user_id),
-        method=str(scope.get("method", ""))[:8],
-        path=(scope["path"] + (f"?{query}" if query else ""))[:2000],
-        status=status,
-        latency_ms=round(seconds * 1000, 3),
-        rate_remaining=int(remaining) if remaining is not None and remaining.isdigit() else None,
-        explanation=explanation,
+    return (
+        now,
+        _encoded_id(client_id),
+        _encoded_id(user_id),
+        str(scope.get("method", ""))[:8],
+        (scope["path"] + (f"?{query}" if query else ""))[:2000],
+        status,
+        round(seconds * 1000, 3),
+        int(remaining) if remaining is not None and remaining.isdigit() else None,
+        explanation,
     )
 
 

@@ -10,7 +10,7 @@ import orjson
 
 from fitbit_local.explanations import EXPLANATION_HEADER
 from fitbit_local.services import Services
-from fitbit_local.store.request_log import LoggedRequest, RequestLog, recent_requests
+from fitbit_local.store.request_log import LoggedRequest, RequestLog, as_row, recent_requests
 from tests.factories import bearer, issue_token, make_app, make_user
 
 AZM_15MIN = "/1/user/-/activities/active-zone-minutes/date/today/1d/15min.json"
@@ -143,7 +143,9 @@ def test_the_log_is_a_ring_of_the_newest(services: Services) -> None:
     log = RequestLog(services.store.engine, size=5)
     entries = [LoggedRequest(float(i), None, None, "GET", f"/1/{i}", 200, 1.0, None, None) for i in range(12)]
     for start in range(0, 12, 4):
-        log._write(entries[start : start + 4])  # the writer thread's batches, written here in order
+        log._write([as_row(e) for e in entries[start : start + 4]])  # the writer's batches, here in order
+    log._write([as_row(e) for e in entries[:8]])  # a batch longer than the ring: only its newest 5 are kept
+    log._write([as_row(e) for e in entries[8:]])
     rows = recent_requests(services.store.engine)
     assert [r.path for r in rows] == [f"/1/{i}" for i in range(11, 6, -1)]
 

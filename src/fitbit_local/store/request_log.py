@@ -34,7 +34,7 @@ _COLUMNS = (
     "rate_remaining",
     "explanation",
 )
-FLUSH_SECONDS = 0.05
+FLUSH_SECONDS = 0.25  # a busy server queues more than the ring holds between flushes: only the newest are written
 IDLE_SECONDS = 1.0
 
 
@@ -95,10 +95,23 @@ def status_range(status: str) -> tuple[int, int]:
     raise ValueError(f"status filter must be a code (403), a class (4xx) or 'errors', not {status!r}")
 
 
-def _as_logged(entry: Any) -> LoggedRequest:
+Row = tuple[float, str | None, str | None, str, str, int, float, int | None, str | None]  # in _COLUMNS order
+
+
+def as_row(entry: LoggedRequest) -> Row:
     if not isinstance(entry, LoggedRequest):
         raise TypeError(f"not a LoggedRequest: {entry!r}")
-    return entry
+    return (
+        entry.recorded_at,
+        entry.client_id,
+        entry.user_id,
+        entry.method,
+        entry.path,
+        entry.status,
+        entry.latency_ms,
+        entry.rate_remaining,
+        entry.explanation,
+    )
 
 
 def clear_requests(engine: Engine) -> int:
@@ -111,11 +124,11 @@ class RequestLog:
     tuple and one append), and one daemon thread turns them into rows (`convert`) and writes them in batches."""
 
     def __init__(
-        self, engine: Engine, size: int = DEFAULT_SIZE, convert: Callable[[Any], LoggedRequest] | None = None
+        self, engine: Engine, size: int = DEFAULT_SIZE, convert: Callable[[Any], Row] | None = None
     ) -> None:
         self.engine = engine
         self.size = size
-        self._convert = convert or _as_logged
+        self._convert = convert or as_row  # the writer thread turns each entry into its row
         self._pending: deque[Any] = deque(maxlen=max(size, 1))  # the writer fell behind: the newest are kept
         self._lock = threading.Lock()
         self._running = False
@@ -172,26 +185,14 @@ class RequestLog:
                         return
                     self._running = True
 
-    def _write(self, batch: Sequence[LoggedRequest]) -> None:
+    def _write(self, rows: Sequence[Row]) -> None:
         # The driver's executemany with plain tuples: SQLAlchemy's per-row parameter handling cost more than the
         # insert, and this thread shares the interpreter with the requests.
         mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
         sql = f"INSERT INTO request_log ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
-        rows = [
-            (
-                e.recorded_at,
-                e.client_id,
-                e.user_id,
-                e.method,
-                e.path,
-                e.status,
-                e.latency_ms,
-                e.rate_remaining,
-                e.explanation,
-            )
-            for e in batch
-        ]
         with self.engine.begin() as conn:
-            conn.exec_driver_sql(sql, rows)
+            conn.exec_driver_sql(
+                sql, list(rows[-self.size :])
+            )  # older rows of a long batch would be trimmed anyway
             newest = conn.execute(select(func.max(request_log.c.id))).scalar_one()
             conn.execute(delete(request_log).where(request_log.c.id <= newest - self.size))
