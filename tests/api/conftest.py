@@ -90,3 +90,19 @@ def live_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 def fresh_world(services: Services, http: httpx.Client) -> World:
     """A world of its own, for tests that change state (travel, app settings)."""
     return build_world(services, http)
+
+
+@pytest.fixture
+def client(live_world: World, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """python-fitbit 0.3.1 (what Home Assistant uses) pointed at the live world's server, with its token; its
+    requests carry no Accept-Language, so Fitbit's default en_US units apply (pounds, fl oz)."""
+    fitbit = pytest.importorskip("fitbit")
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", str(live_world.http.base_url).rstrip("/"))
+    return fitbit.Fitbit(
+        "client",
+        "secret",
+        access_token=str(live_world.token["access_token"]),
+        refresh_token="r" * 64,
+        expires_at=4_102_444_800,
+    )

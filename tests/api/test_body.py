@@ -205,19 +205,6 @@ def test_synthetic_users_have_weigh_ins(world: World) -> None:
 fitbit = pytest.importorskip("fitbit")
 
 
-@pytest.fixture
-def client(live_world: World, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", str(live_world.http.base_url).rstrip("/"))
-    return fitbit.Fitbit(
-        "client",
-        "secret",
-        access_token=str(live_world.token["access_token"]),
-        refresh_token="r" * 64,
-        expires_at=4_102_444_800,
-    )  # system defaults to en_US: pounds
-
-
 def test_python_fitbit_logs_reads_and_deletes_weight(client, live_world: World) -> None:  # type: ignore[no-untyped-def]
     day = date(2024, 2, 20)
     logged = client.body(date=day, data={"weight": 160})

@@ -11,19 +11,6 @@ from tests.api.conftest import END, World
 fitbit = pytest.importorskip("fitbit")
 
 
-@pytest.fixture
-def client(live_world: World, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", str(live_world.http.base_url).rstrip("/"))
-    return fitbit.Fitbit(
-        "client",
-        "secret",
-        access_token=str(live_world.token["access_token"]),
-        refresh_token="r" * 64,
-        expires_at=4_102_444_800,
-    )
-
-
 def test_python_fitbit_reads_everything(client, live_world: World) -> None:  # type: ignore[no-untyped-def]
     summary = client.activities(date=END)
     assert summary["summary"]["steps"] > 0

@@ -19,19 +19,6 @@ from tests.factories import bearer
 fitbit = pytest.importorskip("fitbit")
 
 
-@pytest.fixture
-def client(live_world: World, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-    monkeypatch.setattr(fitbit.Fitbit, "API_ENDPOINT", str(live_world.http.base_url).rstrip("/"))
-    return fitbit.Fitbit(
-        "client",
-        "secret",
-        access_token=str(live_world.token["access_token"]),
-        refresh_token="r" * 64,
-        expires_at=4_102_444_800,
-    )
-
-
 def _stage_totals(logs: list[dict[str, Any]]) -> dict[str, int]:
     totals = {"deep": 0, "light": 0, "rem": 0, "wake": 0}
     for log in logs:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from sqlalchemy import Engine, func, insert, or_, select, update
@@ -59,6 +60,31 @@ class AttemptResult:
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+# A delivery with what sending it needs: the body, and the subscriber's URL and signing secret.
+_SENDABLE = select(
+    deliveries.c.id,
+    deliveries.c.subscriber_pk,
+    deliveries.c.body,
+    deliveries.c.attempts,
+    subscribers.c.client_id,
+    subscribers.c.url,
+    subscribers.c.signing_secret,
+).join(subscribers, subscribers.c.id == deliveries.c.subscriber_pk)
+
+
+def _claim(row: Any, token: str) -> Claim:
+    return Claim(
+        row.id,
+        row.subscriber_pk,
+        row.client_id,
+        row.url,
+        row.body,
+        bytes(row.signing_secret),
+        token,
+        row.attempts,
+    )
 
 
 class DeliveryQueue:
@@ -115,17 +141,7 @@ class DeliveryQueue:
     def claim_due(self, lease_until: float, wall_now: float, limit: int) -> list[Claim]:
         """Claim up to `limit` due deliveries of verified, enabled subscribers, oldest first."""
         query = (
-            select(
-                deliveries.c.id,
-                deliveries.c.subscriber_pk,
-                deliveries.c.body,
-                deliveries.c.attempts,
-                subscribers.c.client_id,
-                subscribers.c.url,
-                subscribers.c.signing_secret,
-            )
-            .join(subscribers, subscribers.c.id == deliveries.c.subscriber_pk)
-            .where(
+            _SENDABLE.where(
                 deliveries.c.status == "pending",
                 or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until < wall_now),
                 subscribers.c.verified_at.is_not(None),
@@ -153,18 +169,7 @@ class DeliveryQueue:
                     .values(claimed_until=lease_until, claim_token=token)
                 ).rowcount
                 if taken:
-                    claimed.append(
-                        Claim(
-                            row.id,
-                            row.subscriber_pk,
-                            row.client_id,
-                            row.url,
-                            row.body,
-                            bytes(row.signing_secret),
-                            token,
-                            row.attempts,
-                        )
-                    )
+                    claimed.append(_claim(row, token))
         return claimed
 
     def finish_attempt(
@@ -234,31 +239,8 @@ class DeliveryQueue:
 
     def claim_for_replay(self, delivery_id: int) -> Claim | None:
         with self._engine.connect() as conn:
-            row = conn.execute(
-                select(
-                    deliveries.c.id,
-                    deliveries.c.subscriber_pk,
-                    deliveries.c.body,
-                    deliveries.c.attempts,
-                    subscribers.c.client_id,
-                    subscribers.c.url,
-                    subscribers.c.signing_secret,
-                )
-                .join(subscribers, subscribers.c.id == deliveries.c.subscriber_pk)
-                .where(deliveries.c.id == delivery_id)
-            ).first()
-        if row is None:
-            return None
-        return Claim(
-            row.id,
-            row.subscriber_pk,
-            row.client_id,
-            row.url,
-            row.body,
-            bytes(row.signing_secret),
-            "",
-            row.attempts,
-        )
+            row = conn.execute(_SENDABLE.where(deliveries.c.id == delivery_id)).first()
+        return None if row is None else _claim(row, "")
 
     def deliveries(
         self, client_id: str | None = None, status: str | None = None, limit: int = DELIVERY_PAGE

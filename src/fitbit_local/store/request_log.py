@@ -34,7 +34,9 @@ _COLUMNS = (
     "rate_remaining",
     "explanation",
 )
-FLUSH_SECONDS = 0.25  # a busy server queues more than the ring holds between flushes: only the newest are written
+FLUSH_SECONDS = (
+    0.25  # a busy server queues more than the ring holds between flushes: only the newest are written
+)
 IDLE_SECONDS = 1.0
 
 
