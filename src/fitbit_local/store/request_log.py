@@ -34,10 +34,10 @@ _COLUMNS = (
     "rate_remaining",
     "explanation",
 )
-FLUSH_SECONDS = (
-    0.25  # a busy server queues more than the ring holds between flushes: only the newest are written
-)
-IDLE_SECONDS = 1.0
+# One flush a second: the queue keeps the ring's size, so a busy server writes at most `size` rows a second (the ones
+# a reader could still see) and the console's live page is at most a second behind.
+FLUSH_SECONDS = 1.0
+IDLE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
