@@ -76,3 +76,57 @@ def test_water_on_most_days() -> None:
     days_with_water = [day for day in DAYS if water_logs(day, 3)]
     assert 0.75 * len(DAYS) <= len(days_with_water) <= len(DAYS)
     assert all(200 <= ml <= 500 for day in DAYS for _, ml in water_logs(day, 3))
+
+
+def _logged(store, user_id: str) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
+    """Every synthetic log the user has, without the columns a write stamps (ids, creation times)."""
+    from sqlalchemy import select
+
+    from fitbit_local.store.schema import activity_logs, body_logs, food_logs, water_logs
+
+    out = {}
+    with store.engine.connect() as conn:
+        for table, skip in (
+            (body_logs, set()),
+            (food_logs, {"id"}),
+            (water_logs, {"id"}),
+            (activity_logs, {"log_id", "created_at"}),
+        ):
+            columns = [c for c in table.c if c.name not in skip and c.name != "user_id"]
+            rows = conn.execute(select(*columns).where(table.c.user_id == user_id)).all()
+            out[table.name] = sorted(tuple(r) for r in rows)
+    return out
+
+
+def test_a_creation_killed_between_batches_resumes_with_every_days_logs(services) -> None:  # type: ignore[no-untyped-def]
+    """Weigh-ins, meals, water and detected exercises are written in each batch's own transaction: a run that dies
+    after its first batch and is resumed holds exactly what an uninterrupted run holds."""
+    from fitbit_local.sources.load import BATCH_DAYS, store_synthetic_days
+    from tests.factories import make_user
+
+    store = services.store
+    end, days = date(2024, 3, 31), BATCH_DAYS + 20
+    whole = make_user(services, name="whole", sex="FEMALE", birth_date=date(1985, 5, 5))
+    assert store_synthetic_days(store, whole, days=days, end=end, seed=5) == days
+
+    resumed = make_user(services, name="resumed", sex="FEMALE", birth_date=date(1985, 5, 5))
+    put_days = store.series.put_days
+    calls = 0
+
+    def dies_after_the_first_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            raise KeyboardInterrupt("killed")
+        return put_days(*args, **kwargs)
+
+    store.series.put_days = dies_after_the_first_batch  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        store_synthetic_days(store, resumed, days=days, end=end, seed=5)
+    store.series.put_days = put_days  # type: ignore[method-assign]
+    assert len(store.series.get_summaries(resumed.id, end - timedelta(days=days), end)) == BATCH_DAYS
+    assert store_synthetic_days(store, resumed, days=days, end=end, seed=5, resume=True) == days
+
+    expected, got = _logged(store, whole.id), _logged(store, resumed.id)
+    assert all(expected[name] for name in ("body_logs", "food_logs", "water_logs", "activity_logs")), expected
+    assert got == expected

@@ -18,12 +18,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from fitbit_local.physiology.summaries import derive_daily_summary
-from fitbit_local.sources.exercises import store_detected_exercises
+from fitbit_local.sources.exercises import exercise_writer
 from fitbit_local.sources.synthetic import Person, generate
 from fitbit_local.sources.synthetic.health import SleepRecorder
-from fitbit_local.sources.synthetic.logged import store_synthetic_logs
+from fitbit_local.sources.synthetic.logged import logs_writer
 from fitbit_local.sources.synthetic.person import profile_defaults
 from fitbit_local.store import Store
+from fitbit_local.store.changes import WriteTransaction
 from fitbit_local.store.users import User, password_matches
 
 BATCH_DAYS = 30
@@ -66,9 +67,24 @@ def store_synthetic_days(
     stored = (first - start).days
     fallback = store.series.latest_resting_hr(user.id, before=first)
     batch: list[tuple[date, object, dict[str, object]]] = []
-    # the nights' sleep logs and health metrics, stored in their batch's transaction (issue 10)
+    # what each batch's transaction stores beside the days: the nights' sleep logs and health metrics (issue 10),
+    # the exercises detected in its arrays (issue 12), the weigh-ins, food and water logged (issue 11)
     sleep = SleepRecorder(user.id, person, seed)
     nights: list[Any] = []
+
+    def store_batch() -> int:
+        writers = (
+            sleep.writer(nights),
+            exercise_writer(user.id, {d.day: d.arrays for d in nights}),
+            logs_writer(user, {day: summary for day, _, summary in batch}, seed),
+        )
+
+        def also(tx: WriteTransaction) -> None:
+            for write_part in writers:
+                write_part(tx)
+
+        return store.series.put_days(user.id, batch, source="synthetic", also=also)  # type: ignore[arg-type]
+
     for generated in generate(person, first, (end - first).days + 1, seed):
         day, arrays = generated.day, generated.arrays
         summary = derive_daily_summary(
@@ -82,16 +98,10 @@ def store_synthetic_days(
         batch.append((day, arrays, summary.to_json()))
         nights.append(generated)
         if len(batch) >= BATCH_DAYS:
-            also = sleep.writer(nights)
-            stored += store.series.put_days(user.id, batch, source="synthetic", also=also)  # type: ignore[arg-type]
+            stored += store_batch()
             batch, nights = [], []
     if batch:
-        also = sleep.writer(nights)
-        stored += store.series.put_days(user.id, batch, source="synthetic", also=also)  # type: ignore[arg-type]
-    store_detected_exercises(
-        store, user.id, start, end
-    )  # issue 12: SmartTrack-like logs from the stored minutes
-    store_synthetic_logs(store, user, first, end, seed)  # weigh-ins, food and water (issue 11)
+        stored += store_batch()
     return stored
 
 

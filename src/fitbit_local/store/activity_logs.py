@@ -4,14 +4,13 @@ log's local day."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, select
 
-from fitbit_local.store.changes import write
+from fitbit_local.store.changes import WriteTransaction, write
 from fitbit_local.store.schema import activity_logs, favorite_activities
 
 
@@ -94,23 +93,6 @@ class ActivityLogRepository:
             tx.record("activities", "created", user_id=user_id, day=new.day, client_id=client_id)
             created = tx.conn.execute(select(activity_logs).where(activity_logs.c.log_id == log_id[0])).one()
         return _log(created)
-
-    def store_detected(self, user_id: str, days: Iterable[date], logs: list[NewActivityLog]) -> None:
-        """Replace the auto-detected logs of `days` with `logs` (one transaction; the loader's batches)."""
-        day_keys = [d.isoformat() for d in days]
-        with write(self._engine) as tx:
-            tx.conn.execute(
-                delete(activity_logs).where(
-                    activity_logs.c.user_id == user_id,
-                    activity_logs.c.log_type == "auto_detected",
-                    activity_logs.c.day.in_(day_keys),
-                )
-            )
-            if logs:
-                tx.conn.execute(
-                    insert(activity_logs), [{**n.row(user_id), "created_at": tx.now} for n in logs]
-                )
-            tx.record("activities", "updated", user_id=user_id, days=sorted({n.day for n in logs}))
 
     def delete(self, user_id: str, log_id: int, *, client_id: str | None = None) -> bool:
         with write(self._engine) as tx:
@@ -223,3 +205,20 @@ class ActivityLogRepository:
             else:
                 return
             tx.record("activities", "updated", user_id=user_id, client_id=client_id)
+
+
+def replace_detected(
+    tx: WriteTransaction, user_id: str, day_keys: list[str], logs: list[NewActivityLog]
+) -> None:
+    """Replace the auto-detected logs of the days `day_keys` with `logs`, inside a write already open (the synthetic
+    loader's batch transaction, sources/exercises.py)."""
+    tx.conn.execute(
+        delete(activity_logs).where(
+            activity_logs.c.user_id == user_id,
+            activity_logs.c.log_type == "auto_detected",
+            activity_logs.c.day.in_(day_keys),
+        )
+    )
+    if logs:
+        tx.conn.execute(insert(activity_logs), [{**n.row(user_id), "created_at": tx.now} for n in logs])
+    tx.record("activities", "updated", user_id=user_id, days=sorted({n.day for n in logs}))

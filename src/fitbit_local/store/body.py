@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, Engine, and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from fitbit_local.store.changes import write
+from fitbit_local.store.changes import WriteTransaction, write
 from fitbit_local.store.schema import body_goals, body_logs, users
 
 KINDS = ("weight", "fat")
@@ -142,44 +142,7 @@ class BodyRepository:
         if not logs:
             return
         with write(self._engine) as tx:
-            existing = {
-                (r.kind, r.log_id)
-                for r in tx.conn.execute(
-                    select(body_logs.c.kind, body_logs.c.log_id).where(
-                        body_logs.c.user_id == user_id,
-                        body_logs.c.log_id.in_({log.log_id for log in logs}),
-                    )
-                )
-            }
-            _upsert(
-                tx.conn,
-                body_logs,
-                ["user_id", "kind", "log_id"],
-                [
-                    {
-                        "user_id": user_id,
-                        "kind": log.kind,
-                        "log_id": log.log_id,
-                        "day": log.day.isoformat(),
-                        "time": log.time,
-                        "value": log.value,
-                        "bmi": log.bmi,
-                        "source": log.source,
-                    }
-                    for log in logs
-                ],
-            )
-            if sync_profile and any(log.kind == "weight" for log in logs):
-                _sync_profile_weight(tx.conn, user_id)
-            for day in sorted({log.day for log in logs}):
-                replaced = any((log.kind, log.log_id) in existing for log in logs if log.day == day)
-                tx.record(
-                    "body",
-                    "updated" if replaced else "created",
-                    user_id=user_id,
-                    day=day,
-                    client_id=client_id,
-                )
+            add_body_logs(tx, user_id, logs, client_id=client_id, sync_profile=sync_profile)
 
     def delete_log(self, user_id: str, kind: str, log_id: int, *, client_id: str | None = None) -> bool:
         """Delete one of the user's logs; False when the user has no such log (someone else's included)."""
@@ -201,3 +164,52 @@ class BodyRepository:
         with write(self._engine) as tx:
             _upsert(tx.conn, body_goals, ["user_id"], [{"user_id": user_id, **changes}])
             tx.record("body", "updated", user_id=user_id, day=day, client_id=client_id)
+
+
+def add_body_logs(
+    tx: WriteTransaction,
+    user_id: str,
+    logs: list[BodyLog],
+    *,
+    client_id: str | None = None,
+    sync_profile: bool = True,
+) -> None:
+    """`BodyRepository.add_logs` inside a write already open (the synthetic loader's batch transaction)."""
+    existing = {
+        (r.kind, r.log_id)
+        for r in tx.conn.execute(
+            select(body_logs.c.kind, body_logs.c.log_id).where(
+                body_logs.c.user_id == user_id,
+                body_logs.c.log_id.in_({log.log_id for log in logs}),
+            )
+        )
+    }
+    _upsert(
+        tx.conn,
+        body_logs,
+        ["user_id", "kind", "log_id"],
+        [
+            {
+                "user_id": user_id,
+                "kind": log.kind,
+                "log_id": log.log_id,
+                "day": log.day.isoformat(),
+                "time": log.time,
+                "value": log.value,
+                "bmi": log.bmi,
+                "source": log.source,
+            }
+            for log in logs
+        ],
+    )
+    if sync_profile and any(log.kind == "weight" for log in logs):
+        _sync_profile_weight(tx.conn, user_id)
+    for day in sorted({log.day for log in logs}):
+        replaced = any((log.kind, log.log_id) in existing for log in logs if log.day == day)
+        tx.record(
+            "body",
+            "updated" if replaced else "created",
+            user_id=user_id,
+            day=day,
+            client_id=client_id,
+        )

@@ -14,7 +14,7 @@ import orjson
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from fitbit_local.store.changes import write
+from fitbit_local.store.changes import WriteTransaction, write
 from fitbit_local.store.schema import (
     custom_foods,
     favorite_foods,
@@ -245,30 +245,6 @@ class NutritionRepository:
         return self._delete(water_logs, user_id, log_id, client_id)
 
     # --- synthetic history ----------------------------------------------------------------------------------
-    def replace_days(
-        self, user_id: str, days: list[date], foods: list[FoodLog], water: list[tuple[date, float]]
-    ) -> None:
-        """Replace what `days` hold with these logs, in one transaction (a resumed generation stores them again)."""
-        keys = [d.isoformat() for d in days]
-        with write(self._engine) as tx:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                for table in (food_logs, water_logs):
-                    tx.conn.execute(delete(table).where(table.c.user_id == user_id, table.c.day.in_(chunk)))
-            if foods:
-                tx.conn.execute(insert(food_logs), [_food_log_values(user_id, log) for log in foods])
-            if water:
-                tx.conn.execute(
-                    insert(water_logs),
-                    [{"user_id": user_id, "day": d.isoformat(), "amount_ml": ml} for d, ml in water],
-                )
-            tx.record(
-                "foods",
-                "updated",
-                user_id=user_id,
-                days=sorted({*(f.day for f in foods), *(d for d, _ in water)}),
-            )
-
     # --- custom and favorite foods -------------------------------------------------------------------------
     def custom_food(self, food_id: int) -> tuple[str, dict[str, Any]] | None:
         """(owner, food data) of a custom food."""
@@ -406,3 +382,32 @@ def _by_day(logs: list[FoodLog]) -> dict[str, list[FoodLog]]:
     for log in logs:
         out.setdefault(log.day.isoformat(), []).append(log)
     return out
+
+
+def replace_food_days(
+    tx: WriteTransaction,
+    user_id: str,
+    days: list[date],
+    foods: list[FoodLog],
+    water: list[tuple[date, float]],
+) -> None:
+    """Replace what `days` hold with these food and water logs, inside a write already open (the synthetic loader's
+    batch transaction: a resumed generation stores them again)."""
+    keys = [d.isoformat() for d in days]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        for table in (food_logs, water_logs):
+            tx.conn.execute(delete(table).where(table.c.user_id == user_id, table.c.day.in_(chunk)))
+    if foods:
+        tx.conn.execute(insert(food_logs), [_food_log_values(user_id, log) for log in foods])
+    if water:
+        tx.conn.execute(
+            insert(water_logs),
+            [{"user_id": user_id, "day": d.isoformat(), "amount_ml": ml} for d, ml in water],
+        )
+    tx.record(
+        "foods",
+        "updated",
+        user_id=user_id,
+        days=sorted({*(f.day for f in foods), *(d for d, _ in water)}),
+    )

@@ -1,28 +1,35 @@
-"""What a synthetic user logs besides what the tracker records: weigh-ins, food and water (issue 11). Stored after
-the days' arrays and summaries, since the food logs follow each day's energy expenditure."""
+"""What a synthetic user logs besides what the tracker records: weigh-ins, food and water (issue 11). Written in each
+of the loader's batch transactions (sources/load.py), the food logs following each day's energy expenditure."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
 
 from fitbit_local.sources.synthetic.body import weigh_ins
 from fitbit_local.sources.synthetic.food import food_logs, water_logs
-from fitbit_local.store import Store
-from fitbit_local.store.body import BodyRepository
-from fitbit_local.store.nutrition import NutritionRepository
+from fitbit_local.store.body import add_body_logs
+from fitbit_local.store.changes import WriteTransaction
+from fitbit_local.store.nutrition import replace_food_days
 from fitbit_local.store.users import User
 
 
-def store_synthetic_logs(store: Store, user: User, first: date, end: date, seed: int) -> None:
-    if end < first:
-        return
-    days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
-    BodyRepository(store.engine).add_logs(user.id, weigh_ins(user, days, seed), sync_profile=False)
-    summaries = store.series.get_summaries(user.id, first, end)
+def logs_writer(
+    user: User, summaries: Mapping[date, Mapping[str, Any]], seed: int
+) -> Callable[[WriteTransaction], None]:
+    """The loader's callback storing the weigh-ins, meals and water of the days of `summaries` (each day's summary
+    JSON, whose ``calories_out`` the meals follow)."""
+    days = list(summaries)
+    weights = list(weigh_ins(user, days, seed))
     meals = [
-        log
-        for day in days
-        for log in food_logs(day, float(summaries.get(day.isoformat(), {}).get("calories_out", 0)), seed)
+        log for day in days for log in food_logs(day, float(summaries[day].get("calories_out", 0)), seed)
     ]
     water = [log for day in days for log in water_logs(day, seed)]
-    NutritionRepository(store.engine).replace_days(user.id, days, meals, water)
+
+    def write(tx: WriteTransaction) -> None:
+        if weights:
+            add_body_logs(tx, user.id, weights, sync_profile=False)
+        replace_food_days(tx, user.id, days, meals, water)
+
+    return write
