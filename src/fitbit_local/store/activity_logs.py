@@ -4,6 +4,7 @@ log's local day."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -75,24 +76,35 @@ class ActivityLogRepository:
     def create(self, user_id: str, new: NewActivityLog, *, client_id: str | None = None) -> ActivityLog:
         """Store a log; a create identical to a log the user already has (same activity, day, start, duration,
         calories and distance) returns that log instead of a duplicate, so a retried POST logs once."""
-        row = new.row(user_id)
         with write(self._engine) as tx:
-            same = and_(
-                *(
-                    activity_logs.c[k] == v if v is not None else activity_logs.c[k].is_(None)
-                    for k, v in row.items()
-                )
-            )
-            found = tx.conn.execute(select(activity_logs).where(same).limit(1)).first()
-            if found is not None:
-                return _log(found)
-            log_id = tx.conn.execute(
-                insert(activity_logs).values(**row, created_at=tx.now)
-            ).inserted_primary_key
-            assert log_id is not None
-            tx.record("activities", "created", user_id=user_id, day=new.day, client_id=client_id)
-            created = tx.conn.execute(select(activity_logs).where(activity_logs.c.log_id == log_id[0])).one()
+            log_id, _ = self._create(tx, user_id, new, client_id)
+            created = tx.conn.execute(select(activity_logs).where(activity_logs.c.log_id == log_id)).one()
         return _log(created)
+
+    def create_many(self, user_id: str, logs: Iterable[NewActivityLog]) -> int:
+        """Store logs in one transaction, each as `create` would (identical ones are not doubled); how many were
+        new."""
+        with write(self._engine) as tx:
+            return sum(self._create(tx, user_id, new, None)[1] for new in logs)
+
+    @staticmethod
+    def _create(
+        tx: WriteTransaction, user_id: str, new: NewActivityLog, client_id: str | None
+    ) -> tuple[int, bool]:
+        row = new.row(user_id)
+        same = and_(
+            *(
+                activity_logs.c[k] == v if v is not None else activity_logs.c[k].is_(None)
+                for k, v in row.items()
+            )
+        )
+        found = tx.conn.execute(select(activity_logs.c.log_id).where(same).limit(1)).first()
+        if found is not None:
+            return int(found.log_id), False
+        log_id = tx.conn.execute(insert(activity_logs).values(**row, created_at=tx.now)).inserted_primary_key
+        assert log_id is not None
+        tx.record("activities", "created", user_id=user_id, day=new.day, client_id=client_id)
+        return int(log_id[0]), True
 
     def delete(self, user_id: str, log_id: int, *, client_id: str | None = None) -> bool:
         with write(self._engine) as tx:

@@ -16,7 +16,9 @@ from fitbit_local.store.changes import WriteTransaction, write
 from fitbit_local.store.db import FastReader
 from fitbit_local.store.schema import daily_summaries, series_days
 
-_COMPRESSION_LEVEL = 6
+# Level 1: a seventh of level 6's time for 12 % more bytes on a heart-rate day (measured on imported days,
+# docs/decisions.md); decompression costs the same at any level.
+_COMPRESSION_LEVEL = 1
 
 # Read statements built once (building SQLAlchemy expressions per call cost more than running them) and run through
 # a FastReader: requests read these on every call, and the pool's checkout and result machinery cost more than the

@@ -19,6 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 import orjson
 
+from fitbit_local.sources.takeout import scan
 from fitbit_local.sources.takeout.records import (
     BreathingRateRecord,
     DeviceRecord,
@@ -79,7 +80,11 @@ def without_gc(parse: Callable[_P, _R]) -> Callable[_P, _R]:
 
 @without_gc
 def heart_json(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """``heart_rate-DATE.json``: (face-value seconds, bpm)."""
+    """``heart_rate-DATE.json``: (face-value seconds, bpm). Read in place by `scan.heart` when the file is in
+    Fitbit's usual form, else record by record here."""
+    scanned = scan.heart(raw)
+    if scanned is not None:
+        return scanned
     records = orjson.loads(raw)
     stamps = list(map(_DATE_TIME, records))
     bpm = np.array(list(map(_BPM, map(_VALUE, records))), dtype=np.int64)
@@ -89,7 +94,11 @@ def heart_json(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
 @without_gc
 def minute_json(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """``steps-``/``distance-``/``calories-``/``altitude-DATE.json``: (face-value seconds, values); string values,
-    missing ones dropped."""
+    missing ones dropped. Read in place by `scan.minutes` when the file is in Fitbit's usual form (no missing
+    values), else record by record here."""
+    scanned = scan.minutes(raw)
+    if scanned is not None:
+        return scanned
     records = orjson.loads(raw)
     stamps = list(map(_DATE_TIME, records))
     values = list(map(_VALUE, records))

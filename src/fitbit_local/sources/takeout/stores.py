@@ -226,9 +226,8 @@ def activity_log(record: ExerciseRecord, clock: LocalClock) -> NewActivityLog:
 
 
 def store_exercises(store: Store, user_id: str, records: Sequence[ExerciseRecord], clock: LocalClock) -> int:
-    repository = ActivityLogRepository(store.engine)
-    for record in records:  # an identical create returns the stored log: nothing doubled, no change recorded
-        repository.create(user_id, activity_log(record, clock))
+    # one transaction; an identical create is the stored log: nothing doubled, no change recorded
+    ActivityLogRepository(store.engine).create_many(user_id, (activity_log(r, clock) for r in records))
     return len(records)
 
 

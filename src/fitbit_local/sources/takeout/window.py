@@ -18,6 +18,7 @@ from fitbit_local.sources.takeout.report import ImportReport
 from fitbit_local.sources.takeout.stamps import seconds_of
 from fitbit_local.sources.takeout.zones import LocalClock
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 CHUNK_SPAN_DAYS = 31  # a chunk file named D covers D .. D+29; one more day for the UTC spill
 
 MINUTE_FAMILIES = ("steps", "distance", "calories", "altitude")
@@ -83,16 +84,20 @@ class WindowDays:
         if local.size == 0:
             return
         day_numbers = local // 86_400
-        for number in np.unique(day_numbers):
-            day = date.fromordinal(int(number) + date(1970, 1, 1).toordinal())
-            target = self.day(day, family)
+        steps = np.diff(day_numbers)
+        if (steps < 0).any():  # a stable sort keeps each day's samples in file order (the later of two wins)
+            order = np.argsort(day_numbers, kind="stable")
+            local, values, day_numbers = local[order], values[order], day_numbers[order]
+            steps = np.diff(day_numbers)
+        cuts = [0, *(np.flatnonzero(steps) + 1).tolist(), local.size]
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            number = int(day_numbers[start])
+            target = self.day(date.fromordinal(number + _EPOCH_ORDINAL), family)
             if target is None:
                 continue
-            inside = day_numbers == number
-            offset = local[inside] - int(number) * 86_400
-            index = offset if seconds else offset // 60
+            offset = local[start:end] - number * 86_400
             array = getattr(target, series)
-            array[index] = values[inside].astype(array.dtype)
+            array[offset if seconds else offset // 60] = values[start:end].astype(array.dtype)
 
     def has(self, day: date, family: str) -> bool:
         return family in self.families.get(day, ())
