@@ -43,8 +43,7 @@ def raw_parse_rate(archive: Path, *, collector: bool) -> tuple[int, float, float
     """Samples, wall seconds and CPU seconds to read and ``orjson.loads`` every heart-rate member (pinned child),
     with Python's cyclic garbage collector on (a plain loop) or paused (the faster, stricter baseline)."""
     code = (
-        ("" if collector else "import gc; gc.disable()\n")
-        + "import sys, time, zipfile, orjson\n"
+        ("" if collector else "import gc; gc.disable()\n") + "import sys, time, zipfile, orjson\n"
         "z = zipfile.ZipFile(sys.argv[1]); names = [n for n in z.namelist() if '/heart_rate-' in n]\n"
         "t = time.perf_counter(); c = time.process_time(); n = 0\n"
         "for name in names: n += len(orjson.loads(z.read(name)))\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fitbit_local.store.devices import Device, DeviceRepository
 from tests.api.conftest import World
 from tests.factories import bearer
 
@@ -27,3 +28,30 @@ def test_the_tracker_and_its_alarms(world: World) -> None:
     assert other.status_code == 404
     gone = world.http.delete(f"{alarms}/{alarm['alarmId']}.json", headers=bearer(world.token))
     assert gone.status_code == 204 and world.ok(alarms + ".json")["trackerAlarms"] == []
+
+
+def test_stored_devices_replace_the_derived_tracker(world: World) -> None:
+    """A user whose import found paired devices has exactly those; alarms go to a stored tracker, not a scale."""
+    derived = world.ok("/1/user/-/devices.json")[0]["id"]
+    found = [
+        Device("816713257", "TRACKER", "Charge 2", "2019-11-07T12:00:58.000", "Medium", 60, "16ADD56D54GD"),
+        Device("77", "SCALE", "Aria", None, None, None, "0A0B0C0D0E0F"),
+    ]
+    repository = DeviceRepository(world.services.store.engine)
+    assert repository.put(world.user.id, found) == 2
+    assert repository.put(world.user.id, found) == 0  # held as it is: nothing written
+    served = world.ok("/1/user/-/devices.json")
+    assert served[1] == {  # Fitbit's own example [DOC get-devices]
+        "battery": "Medium",
+        "batteryLevel": 60,
+        "deviceVersion": "Charge 2",
+        "features": [],
+        "id": "816713257",
+        "lastSyncTime": "2019-11-07T12:00:58.000",
+        "mac": "16ADD56D54GD",
+        "type": "TRACKER",
+    }
+    assert served[0]["type"] == "SCALE" and "lastSyncTime" not in served[0]
+    assert world.ok("/1/user/-/devices/tracker/816713257/alarms.json") == {"trackerAlarms": []}
+    assert world.get("/1/user/-/devices/tracker/77/alarms.json").status_code == 404  # a scale has no alarms
+    assert world.get(f"/1/user/-/devices/tracker/{derived}/alarms.json").status_code == 404

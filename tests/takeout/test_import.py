@@ -4,6 +4,7 @@ read back through the HTTP API (the in-process app) — served values equal what
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -153,11 +154,31 @@ def test_round_trip_through_the_api(
     assert report["placeholder_days"] == padded and report["rows_outside_account"] == 1
     assert services.store.series.day_range(report["user_id"]) == (DAYS[0], expected.days[-1])
     assert report["offset_corrected_days"] == 1  # the day in Perth
+    # ... which the zone history now says, and only that day
+    zones = services.store.users.get(report["user_id"]).timezones
+    assert zones[-2:] == (
+        (PERTH_DAY.isoformat(), "Etc/GMT-8"),
+        ((PERTH_DAY + timedelta(days=1)).isoformat(), "Australia/Sydney"),
+    )
+    assert [z for _, z in zones[:-2]] == ["Australia/Sydney"]
     served_records_equal_the_archive(get, expected, layout)
     not_stored = report["records_not_stored"]
     assert "sleep_logs" not in not_stored and "weights" not in not_stored and "exercises" not in not_stored
-    if layout != "A":  # no device store: parsed, reported; the NaN-baseline night has no relative temperature
-        assert not_stored["devices"] == 1 and not_stored["skin_temperature"] == 1
+    if layout != "A":  # the NaN-baseline night has no relative temperature
+        assert "devices" not in not_stored and not_stored["skin_temperature"] == 1
+        # Trackers.csv: 123, Charge 2, HIGH, synced 2017-10-04T08:00Z
+        [tracker] = get("/1/user/-/devices.json")
+        assert re.fullmatch(r"[0-9A-F]{12}", tracker.pop("mac"))
+        assert tracker == {
+            "battery": "High",
+            "batteryLevel": 75,
+            "deviceVersion": "Charge 2",
+            "features": [],
+            "id": "123",
+            "lastSyncTime": "2017-10-04T19:00:00.000",  # AEDT (+11) since 2017-10-01
+            "type": "TRACKER",
+        }
+        assert get("/1/user/-/devices/tracker/123/alarms.json") == {"trackerAlarms": []}
         assert report["records_parsed"]["spo2_minutes"] == 2  # the 50.0 sentinel dropped
     if layout == "D":
         skipped = report["skipped_files"]

@@ -1,9 +1,10 @@
 """Devices and tracker alarms [DOC devices/get-devices, get-alarms, add-alarm, update-alarm, delete-alarm;
 reference §3.16, §4.11].
 
-A user with data has one tracker. Its id and MAC are derived from the user's id (stable, so clients can keep
-them); it last synced at the latest stored minute by the sandbox clock (today's minutes so far, or the end of the
-last day with data); its battery runs down over the week and is charged every seventh day.
+A user whose import found their paired devices (Takeout `Paired Devices/`) has those, as the export last saw
+them. Any other user with data has one tracker: its id and MAC are derived from the user's id (stable, so clients
+can keep them); it last synced at the latest stored minute by the sandbox clock (today's minutes so far, or the end
+of the last day with data); its battery runs down over the week and is charged every seventh day.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import entity_id_parser
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.errors import FitbitError
-from fitbit_local.store.devices import Alarm, AlarmRepository, AlarmSettings
+from fitbit_local.store.devices import Alarm, AlarmRepository, AlarmSettings, Device, DeviceRepository
 
 TRACKER_MODEL = "Charge 6"
 WEEK_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -63,7 +64,31 @@ def battery_word(level: int) -> str:
     return "Low" if level > 5 else "Empty"
 
 
+def stored_devices(ctx: RequestContext) -> list[Device]:
+    return ctx.services.cached(
+        ("devices", ctx.user.id), lambda: DeviceRepository(ctx.services.store.engine).devices(ctx.user.id)
+    )
+
+
+def device_json(device: Device) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "battery": device.battery or "Empty",
+        "batteryLevel": device.battery_level if device.battery_level is not None else 0,
+        "deviceVersion": device.device_version,
+        "features": [],
+        "id": device.device_id,
+        "mac": device.mac,
+        "type": device.type,
+    }
+    if device.last_sync_time is not None:
+        out["lastSyncTime"] = device.last_sync_time
+    return dict(sorted(out.items()))
+
+
 def get_devices(ctx: RequestContext) -> list[dict[str, Any]]:
+    stored = stored_devices(ctx)
+    if stored:
+        return [device_json(d) for d in stored]
     synced = last_sync(ctx)
     if synced is None:  # no data, no tracker
         return []
@@ -86,10 +111,15 @@ def get_devices(ctx: RequestContext) -> list[dict[str, Any]]:
 
 
 def _tracker(ctx: RequestContext) -> str:
-    """The path's tracker: the user's own, else 404."""
-    if ctx.args["tracker_id"] != tracker_id(ctx.user.id) or last_sync(ctx) is None:
+    """The path's tracker: one of the user's own, else 404."""
+    wanted = str(ctx.args["tracker_id"])
+    stored = stored_devices(ctx)
+    if stored:
+        if not any(d.device_id == wanted and d.type == "TRACKER" for d in stored):
+            raise FitbitError("entity_not_found")
+    elif wanted != tracker_id(ctx.user.id) or last_sync(ctx) is None:
         raise FitbitError("entity_not_found")
-    return str(ctx.args["tracker_id"])
+    return wanted
 
 
 def alarm_json(alarm: Alarm) -> dict[str, Any]:
@@ -157,7 +187,8 @@ def _invalid(field: str, value: str) -> FitbitError:
 
 
 def _id(raw: str, scope: ParseScope) -> str:
-    if not re.fullmatch(r"\d{1,12}", raw):
+    """A tracker id: digits as Fitbit's, or an imported device's id (letters and digits)."""
+    if not re.fullmatch(r"[0-9A-Za-z]{1,32}", raw):
         raise FitbitError("entity_not_found")
     return raw
 

@@ -1,15 +1,63 @@
-"""Tracker alarms (rows; the devices themselves are derived from the user's data, api/devices.py). Alarm writes
-go through the change seam (the epoch moves) but record no change: no subscription collection covers devices."""
+"""Paired devices and tracker alarms. A user's devices are rows when an import found them (Takeout `Paired
+Devices/`), else the one tracker api/devices.py derives from the user's data. Writes go through the change seam (the
+epoch moves) but record no change: no subscription collection covers devices."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
 from fitbit_local.store.changes import write
-from fitbit_local.store.schema import tracker_alarms
+from fitbit_local.store.schema import devices, tracker_alarms
+
+
+@dataclass(frozen=True)
+class Device:
+    device_id: str
+    type: str  # TRACKER | SCALE
+    device_version: str
+    last_sync_time: str | None  # local wall time, 2019-11-07T12:00:58.000
+    battery: str | None  # High | Medium | Low | Empty
+    battery_level: int | None
+    mac: str
+
+
+class DeviceRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def devices(self, user_id: str) -> list[Device]:
+        with self._engine.connect() as conn:
+            return self.devices_in(conn, user_id)
+
+    @staticmethod
+    def devices_in(conn: Connection, user_id: str) -> list[Device]:
+        rows = conn.execute(
+            select(devices).where(devices.c.user_id == user_id).order_by(devices.c.type, devices.c.device_id)
+        ).all()
+        return [Device(**{f.name: getattr(r, f.name) for f in fields(Device)}) for r in rows]
+
+    def put(self, user_id: str, found: list[Device]) -> int:
+        """Store devices by id (an id already held is replaced by the newer reading); how many rows changed.
+        Nothing is written when every one is held as it is."""
+        with self._engine.connect() as conn:
+            held = {d.device_id: d for d in self.devices_in(conn, user_id)}
+        changed = [d for d in found if held.get(d.device_id) != d]
+        if not changed:
+            return 0
+        with write(self._engine) as tx:
+            ids = [d.device_id for d in changed]
+            tx.conn.execute(delete(devices).where(devices.c.user_id == user_id, devices.c.device_id.in_(ids)))
+            tx.conn.execute(
+                insert(devices),
+                [
+                    {"user_id": user_id, **{f.name: getattr(d, f.name) for f in fields(Device)}}
+                    for d in changed
+                ],
+            )
+        return len(changed)
 
 
 @dataclass(frozen=True)

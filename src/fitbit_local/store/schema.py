@@ -265,6 +265,21 @@ tracker_alarms = Table(
 )
 Index("ix_tracker_alarms_user", tracker_alarms.c.user_id, tracker_alarms.c.tracker_id)
 
+# Paired trackers and scales as an import found them (Takeout `Paired Devices/`). A user without rows has the one
+# tracker api/devices.py derives from their data.
+devices = Table(
+    "devices",
+    metadata,
+    Column("user_id", String(6), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("device_id", String(32), primary_key=True),
+    Column("type", String(8), nullable=False),  # TRACKER | SCALE
+    Column("device_version", String(64), nullable=False),  # the product name: "Charge 2"
+    Column("last_sync_time", String(23), nullable=True),  # local wall time, 2019-11-07T12:00:58.000
+    Column("battery", String(8), nullable=True),  # High | Medium | Low | Empty
+    Column("battery_level", Integer, nullable=True),
+    Column("mac", String(32), nullable=False),
+)
+
 # Friendships between users of this server: an invitation (status "invited") until the invitee accepts it.
 friendships = Table(
     "friendships",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -134,6 +134,32 @@ def _change_timezone(
     in_effect = [z.timezone for z in zones if z.effective_from <= key]
     if not in_effect or in_effect[-1] != timezone:
         _upsert_timezone(conn, user_id, key, timezone)
+
+
+def replace_timezone_history(conn: Connection, user_id: str, history: Sequence[tuple[str, str]]) -> bool:
+    """Make the user's zone history exactly `history` ((effective_from, zone) pairs), writing only the entries that
+    differ; whether anything did (the Takeout import's corrected days, sources/takeout/zones.py)."""
+    held = dict(
+        conn.execute(
+            select(user_timezones.c.effective_from, user_timezones.c.timezone).where(
+                user_timezones.c.user_id == user_id
+            )
+        ).all()
+    )
+    wanted = dict(history)
+    for name in set(wanted.values()):
+        check_timezone(name)
+    gone = [key for key in held if key not in wanted]
+    if gone:
+        conn.execute(
+            delete(user_timezones).where(
+                user_timezones.c.user_id == user_id, user_timezones.c.effective_from.in_(gone)
+            )
+        )
+    changed = [(key, zone) for key, zone in wanted.items() if held.get(key) != zone]
+    for key, zone in changed:
+        _upsert_timezone(conn, user_id, key, zone)
+    return bool(gone or changed)
 
 
 @functools.cache

@@ -10,14 +10,15 @@ building each local day's arrays from every family and storing the window throug
   nightly metrics after the last window (their local times use the per-day offsets the windows found), each kind
   in one transaction writing only what differs, before the job is finished.
 - Time zones per family (`window.FAMILY_ZONES`): heart rate, steps, distance (and exercise starts) are UTC instants,
-  calories and the daily series local; `zones.LocalClock` maps instants to the local day.
+  calories and the daily series local; `zones.LocalClock` maps instants to the local day. The days whose offset the
+  data corrected go into the user's zone history in their window's transaction (`zones.corrected_history`).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,10 @@ from fitbit_local.sources.takeout.window import (
     WindowDays,
     assemble_window,
 )
-from fitbit_local.sources.takeout.zones import LocalClock
+from fitbit_local.sources.takeout.zones import LocalClock, corrected_history, fixed_zone
 from fitbit_local.store import Store
-from fitbit_local.store.changes import write
-from fitbit_local.store.users import User, check_timezone
+from fitbit_local.store.changes import WriteTransaction, write
+from fitbit_local.store.users import User, check_timezone, replace_timezone_history
 
 WINDOW_DAYS = 30
 EARLIEST = date(
@@ -107,6 +108,7 @@ def import_takeout(
         progress.start(len(days))
         clock = LocalClock(zone)
         cache = ParsedFiles(archive, (low, today), report)
+        history = list(user.timezones)
         for window in windows:
             if done_until and window[-1].isoformat() <= done_until:
                 progress.advance(len(window), 0)
@@ -114,7 +116,13 @@ def import_takeout(
             assembled, samples = assemble_window(
                 archive, found, small.sleeps, clock, window, (low, today), report, cache
             )
-            _store_window(store, small, user, assembled, window, report, sink)
+            # the window's corrected days into the zone history, in the window's transaction
+            corrected = {d: fixed_zone(clock.overrides[d], d) for d in window if d in clock.overrides}
+            wanted = corrected_history(history, corrected)
+            _store_window(
+                store, small, user, assembled, window, report, sink, wanted if wanted != history else None
+            )
+            history = wanted
             jobs.save(job, {"done_until": window[-1].isoformat()})
             progress.advance(len(window), samples)
         report.offset_corrected_days = len(clock.overrides)
@@ -240,6 +248,7 @@ def _store_window(
     window: list[date],
     report: ImportReport,
     sink: ImportSink,
+    history: list[tuple[str, str]] | None,
 ) -> None:
     stored = store.series.get_summaries(user.id, window[0], window[-1])
     fallback = store.series.latest_resting_hr(user.id, before=window[0])
@@ -290,17 +299,31 @@ def _store_window(
             report.days_unchanged += 1
             continue
         batch.append((day, arrays, summary))
-    # the window's sleep logs (dateOfSleep in it) in the same transaction as its days
-    also = None
+    # the window's sleep logs (dateOfSleep in it) and zone history in the same transaction as its days
+    writers: list[Callable[[WriteTransaction], None]] = []
     if "sleep_logs" not in sink.handlers:
         in_window = set(window)
         logs = [stores.sleep_log(r) for r in small.sleeps if r.date_of_sleep in in_window]
         with store.engine.connect() as conn:
-            also = stores.sleep_writer(conn, user.id, window, logs, imported)
+            sleep = stores.sleep_writer(conn, user.id, window, logs, imported)
+        if sleep is not None:
+            writers.append(sleep)
         sink.stored["sleep_logs"] += len(logs)
+    if history is not None:
+        entries = history
+
+        def zones(tx: WriteTransaction) -> None:
+            replace_timezone_history(tx.conn, user.id, entries)
+
+        writers.append(zones)
+
+    def also(tx: WriteTransaction) -> None:
+        for writer in writers:
+            writer(tx)
+
     if batch:
         report.days_stored += store.series.put_days(user.id, batch, source="takeout", also=also)
-    elif also is not None:
+    elif writers:
         with write(store.engine) as tx:
             also(tx)
 
@@ -332,6 +355,9 @@ def _store_records(store: Store, user_id: str, sink: ImportSink, clock: LocalClo
     sink.stored["hrv_daily"] += held["hrv"]
     sink.stored["breathing_daily"] += held["br"]
     sink.stored["skin_temperature"] += held["skin_temp"]
+    devices = kept.pop("devices", [])
+    if devices:  # rows used (a Devices.csv row beside a trackers list is reported as not stored)
+        sink.stored["devices"] += stores.store_devices(store, user_id, devices, clock)  # type: ignore[arg-type]
 
 
 def _same_arrays(stored: DayArrays | None, arrays: DayArrays) -> bool:

@@ -411,18 +411,27 @@ def temperature_nightly(lines: Iterable[str]) -> list[SkinTemperatureRecord]:
     return out
 
 
+_DEVICE_ID_COLUMNS = {"tracker_id": "Trackers", "scale_id": "Scales", "wire_id": "Devices"}
+
+
 def devices_csv(lines: Iterable[str]) -> list[DeviceRecord]:
+    """``Paired Devices/Trackers.csv`` (``tracker_id``), ``Scales.csv`` (``scale_id``) or ``Devices.csv``
+    (``wire_id``): the id column says which."""
     out = []
     for row in csv_rows(lines):
-        device_id = row.get("tracker_id") or row.get("wire_id") or row.get("scale_id")
-        if device_id:
-            out.append(
-                DeviceRecord(
-                    device_id=str(device_id),
-                    device_type=row.get("device_type"),
-                    name=row.get("tracker_name") or row.get("device_type"),
-                    last_sync=row.get("last_sync_date_time"),
-                    battery=row.get("batt_level"),
-                )
+        ids = [(row.get(column) or "").strip() for column in _DEVICE_ID_COLUMNS]
+        which = next((i for i, value in enumerate(ids) if value), None)
+        if which is None:
+            continue
+        device_id, listed_in = ids[which], list(_DEVICE_ID_COLUMNS.values())[which]
+        out.append(
+            DeviceRecord(
+                device_id=device_id,
+                device_type=row.get("device_type") or None,
+                name=row.get("tracker_name") or row.get("scale_name") or row.get("device_name") or None,
+                last_sync=row.get("last_sync_date_time") or None,
+                battery=row.get("batt_level") or row.get("battery_level") or None,
+                listed_in=listed_in,
             )
+        )
     return out

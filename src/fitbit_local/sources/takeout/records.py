@@ -124,8 +124,11 @@ class SkinTemperatureRecord:
 
 @dataclass(frozen=True)
 class DeviceRecord:
+    """A row of ``Paired Devices/Trackers.csv``, ``Scales.csv`` or ``Devices.csv``, as written."""
+
     device_id: str
     device_type: str | None
     name: str | None
-    last_sync: str | None
-    battery: str | None
+    last_sync: str | None  # a UTC instant (…Z)
+    battery: str | None  # a word (HIGH) or a percentage
+    listed_in: str = "Trackers"  # Trackers | Scales | Devices

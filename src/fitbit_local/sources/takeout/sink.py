@@ -2,7 +2,7 @@
 
 A kind with a handler (`sink.handlers["weights"] = fn`, `fn(user_id, records) -> records stored`) is handed to it;
 any other kind is kept (`kept`) and stored by the importer through its family's store (stores.py) once the day
-windows are stored. What is parsed and not stored (devices: there is no device store) is reported.
+windows are stored. What is parsed and not stored is reported.
 """
 
 from __future__ import annotations

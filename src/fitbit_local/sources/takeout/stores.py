@@ -6,10 +6,12 @@
   has the export's nights only).
 - **Weight and fat**: `BodyRepository.add_logs`, keyed by the export's ``logId`` (the local date-time in ms);
   logs equal to the stored ones are not written; the profile's weight is left as it is.
-- **Exercises**: `ActivityLogRepository.create`, which returns the existing log for an identical create, so an
-  exercise already stored is neither doubled nor recorded as a change.
+- **Exercises**: `ActivityLogRepository.create_many` (one transaction), which keeps the existing log for an
+  identical create, so an exercise already stored is neither doubled nor recorded as a change.
 - **SpO2, HRV, breathing rate, skin temperature**: one `health_metrics` record per (metric, local day), replaced
   per day when it differs.
+- **Devices**: `DeviceRepository.put` by device id (the trackers and scales lists; ``Devices.csv`` only when the
+  export has neither), the last sync in local time; equal rows are not written.
 
 Every write goes through the change seam (`sleep`, `body`, `activities` changes), each kind in one transaction; a
 kill between them leaves whole kinds stored, and the rerun stores the rest (equal records are skipped).
@@ -17,6 +19,7 @@ kill between them leaves whole kinds stored, and the rerun stores the rest (equa
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,6 +33,7 @@ from fitbit_local.physiology.sleep import ASLEEP, AWAKE, CLASSIC, RESTLESS, STAG
 from fitbit_local.sources.takeout.records import (
     BodyFatRecord,
     BreathingRateRecord,
+    DeviceRecord,
     ExerciseRecord,
     HrvDailyRecord,
     SkinTemperatureRecord,
@@ -43,6 +47,7 @@ from fitbit_local.store import Store
 from fitbit_local.store.activity_logs import ActivityLogRepository, NewActivityLog
 from fitbit_local.store.body import BodyLog, BodyRepository, log_id_for
 from fitbit_local.store.changes import WriteTransaction, write
+from fitbit_local.store.devices import Device, DeviceRepository
 from fitbit_local.store.schema import health_metrics, sleep_logs
 from fitbit_local.store.sleep import _log as stored_log
 from fitbit_local.store.sleep import log_row
@@ -312,6 +317,61 @@ def store_metrics(store: Store, user_id: str, records: dict[tuple[str, date], di
             for day in sorted({d for _, d in changed}):
                 tx.record("sleep", "updated", user_id=user_id, day=day)
     return len(records)
+
+
+# --- devices ------------------------------------------------------------------------------------------------------
+
+# A word's level where the export gives only the word; a level's word as Fitbit's get-devices has it (docs/decisions.md)
+_BATTERY_LEVELS = {"FULL": 100, "HIGH": 75, "MEDIUM": 50, "LOW": 20, "EMPTY": 0}
+
+
+def _battery(text: str | None) -> tuple[str | None, int | None]:
+    if text is None or not text.strip():
+        return None, None
+    word = text.strip().upper()
+    if word in _BATTERY_LEVELS:
+        return ("High" if word == "FULL" else word.title()), _BATTERY_LEVELS[word]
+    try:
+        level = max(0, min(100, round(float(word))))
+    except ValueError:
+        return None, None
+    return ("High" if level >= 70 else "Medium" if level >= 35 else "Low" if level > 5 else "Empty"), level
+
+
+def device(user_id: str, record: DeviceRecord, clock: LocalClock) -> Device:
+    """A device row from an export row: SCALE for the scales list (or a scale's type), else TRACKER; the last sync,
+    a UTC instant in the export, as local wall time; a MAC derived from the ids (the export has none)."""
+    kind = (record.device_type or "").upper()
+    is_scale = record.listed_in == "Scales" or "SCALE" in kind or "ARIA" in kind
+    synced = None
+    if record.last_sync:
+        try:
+            moment = datetime.fromisoformat(record.last_sync.strip().replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None:
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            synced = _local(clock, moment).strftime("%Y-%m-%dT%H:%M:%S.000")
+    name = record.name or (record.device_type if kind not in ("", "TRACKER", "SCALE") else None)
+    battery, level = _battery(record.battery)
+    return Device(
+        device_id=record.device_id[:32],
+        type="SCALE" if is_scale else "TRACKER",
+        device_version=(name or ("Aria" if is_scale else "Tracker"))[:64],
+        last_sync_time=synced,
+        battery=battery,
+        battery_level=level,
+        mac=hashlib.sha256(f"mac:{user_id}:{record.device_id}".encode()).hexdigest()[:12].upper(),
+    )
+
+
+def store_devices(store: Store, user_id: str, records: Sequence[DeviceRecord], clock: LocalClock) -> int:
+    """The export's trackers and scales (``Devices.csv`` rows only when it lists neither: the same device appears
+    there under another id); the last row for an id wins. How many rows were used."""
+    listed = [r for r in records if r.listed_in != "Devices"] or list(records)
+    found = {r.device_id: device(user_id, r, clock) for r in listed}
+    DeviceRepository(store.engine).put(user_id, list(found.values()))
+    return len(listed)
 
 
 def _local(clock: LocalClock, moment: datetime) -> datetime:

@@ -5,12 +5,18 @@ per-day heart-rate file holds exactly one *local* day (reference §1.3–1.4). S
 bound the offset the user lived that day under: when the profile zone's local day does not contain the file's
 samples (the user travelled, or the profile zone is not the one the data was recorded in), the offset on the
 15-minute grid nearest to the zone's that does contain them is used for that day instead.
+
+Those corrected days go into the user's time-zone history (`corrected_history`), so the API renders them in the
+offset their data was lived in: each run of them in a fixed-offset zone (`fixed_zone`), the day after a run back in
+the zone the history gave it.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import numpy as np
 
@@ -92,3 +98,57 @@ class LocalClock:
         offset = min(candidates, key=lambda o: (abs(o - usual), o))
         self.overrides[day] = offset
         return offset
+
+
+@functools.cache
+def fixed_zone(offset: int, day: date) -> str:
+    """An IANA zone whose UTC offset is `offset` seconds all of local `day`: ``Etc/GMT-8`` for UTC+8 (the Etc names
+    count the other way), else — a quarter- or half-hour offset has no Etc zone — the first zone by name that keeps
+    it all that day (``Asia/Kathmandu`` for +05:45); ``Etc/GMT`` if none does."""
+    if offset % 3600 == 0:
+        hours = -offset // 3600
+        return "Etc/GMT" if hours == 0 else f"Etc/GMT{hours:+d}"
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(seconds=offset)
+    for name in sorted(available_timezones()):
+        zone = ZoneInfo(name)
+        if all(
+            (start + timedelta(hours=h)).astimezone(zone).utcoffset() == timedelta(seconds=offset)
+            for h in (0, 12, 24)
+        ):
+            return name
+    return "Etc/GMT"
+
+
+def corrected_history(history: Sequence[tuple[str, str]], zones: Mapping[date, str]) -> list[tuple[str, str]]:
+    """A time-zone history ((effective_from, zone) ascending) in which every day of `zones` is in its zone and every
+    other day keeps the zone `history` gave it: each run of consecutive days in one zone starts an entry, and the
+    day after it (unless it is in `zones` too) returns to the history's zone."""
+
+    entries = dict(history)
+
+    def zone_on(key: str, entries: Mapping[str, str] = entries) -> str:
+        ordered = sorted(entries.items())
+        return next((zone for start, zone in reversed(ordered) if start <= key), ordered[0][1])
+
+    runs: list[list[date]] = []
+    for day in sorted(zones):
+        if runs and runs[-1][-1] + timedelta(days=1) == day and zones[runs[-1][-1]] == zones[day]:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    for run in runs:  # ascending: a run changes no entry after the day after it
+        zone = zones[run[0]]
+        if all(zone_on(d.isoformat()) == zone for d in run):
+            continue
+        next_day = run[-1] + timedelta(days=1)
+        start, after = run[0].isoformat(), next_day.isoformat()
+        back = zone_on(after, dict(history))  # as the history had it: no earlier run's doing
+        for key in [k for k in entries if start < k < after]:
+            del entries[key]
+        if zone_on((run[0] - timedelta(days=1)).isoformat()) == zone:
+            entries.pop(start, None)  # the run continues the zone before it
+        else:
+            entries[start] = zone
+        if after not in entries and next_day not in zones and back != zone:
+            entries[after] = back
+    return sorted(entries.items())
