@@ -56,9 +56,7 @@ def raw_parse_rate(archive: Path, *, collector: bool) -> tuple[int, float, float
     return int(samples), float(seconds), float(cpu)
 
 
-def run_import(
-    archive: Path, data: Path, level: int | None = None
-) -> tuple[dict[str, object], float, float, int]:
+def run_import(archive: Path, data: Path) -> tuple[dict[str, object], float, float, int]:
     """The import's report, wall seconds, CPU seconds and peak RSS (KiB) of the child process (whole process:
     start-up, user creation and the database writes included)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -97,9 +95,6 @@ def main() -> None:
     parser.add_argument("--years", type=int, nargs="+", default=[1, 5])
     parser.add_argument("--step", type=int, default=10, help="seconds between heart-rate samples")
     parser.add_argument("--keep", help="write the archives here and keep them")
-    parser.add_argument(
-        "--level", type=int, help="also run a what-if import with the day arrays at this zlib level"
-    )
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -118,19 +113,17 @@ def main() -> None:
         samples, _, raw_cpu_on = raw_parse_rate(archive, collector=True)
         _, raw_seconds, raw_cpu = raw_parse_rate(archive, collector=False)
         data = work / f"data-{years}y"
-        for level in [None] if args.level is None else [None, args.level]:
-            if data.exists():
-                for file in data.iterdir():
-                    file.unlink()
-            report, seconds, cpu, rss = run_import(archive, data, level)
-            assert report["heart_samples"] == samples, (report["heart_samples"], samples)
-            size = archive.stat().st_size / 2**20
-            label = f"{years} year" + ("" if level is None else f" (what-if: zlib level {level})")
-            print(
-                f"| {label} | {samples:,} | {size:.0f} | {samples / raw_cpu_on:,.0f} / {samples / raw_cpu:,.0f} "
-                f"| {samples / cpu:,.0f} | {raw_cpu_on / cpu:.2f} | {raw_cpu / cpu:.2f} | {raw_seconds / seconds:.2f} "
-                f"| {seconds:.1f} | {rss / 1024:.0f} |"
-            )
+        if data.exists():
+            for file in data.iterdir():
+                file.unlink()
+        report, seconds, cpu, rss = run_import(archive, data)
+        assert report["heart_samples"] == samples, (report["heart_samples"], samples)
+        size = archive.stat().st_size / 2**20
+        print(
+            f"| {years} year | {samples:,} | {size:.0f} | {samples / raw_cpu_on:,.0f} / {samples / raw_cpu:,.0f} "
+            f"| {samples / cpu:,.0f} | {raw_cpu_on / cpu:.2f} | {raw_cpu / cpu:.2f} | {raw_seconds / seconds:.2f} "
+            f"| {seconds:.1f} | {rss / 1024:.0f} |"
+        )
     with zipfile.ZipFile(work / f"takeout-{args.years[0]}y.zip") as z:
         print(f"members in the first archive: {len(z.namelist())}")
 

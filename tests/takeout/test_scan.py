@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import orjson
@@ -166,3 +167,16 @@ def test_an_empty_array_is_no_samples() -> None:
     for raw in (b"[]", b"[ ]\n", b"\n[\n]"):
         found = scan.heart(raw)
         assert found is not None and found[0].size == 0 and found[1].size == 0
+
+
+def test_a_real_export_file_is_read_in_place() -> None:
+    """mrphil007/fitbit-to-sqlite's distance.json (Apache-2.0): ``[{\\n  "dateTime" : "12/31/17 16:42:00",\\n
+    "value" : "4110"\\n},{`` — Fitbit's own spelling, one key per line."""
+    raw = (Path(__file__).parent / "fixtures" / "fitbit-to-sqlite" / "distance.json").read_bytes()
+    records = orjson.loads(raw)
+    scanned = scan.minutes(raw)
+    assert scanned is not None
+    assert (
+        scanned[0].tolist() == expected_minutes(records)[0]
+        and scanned[1].tolist() == expected_minutes(records)[1]
+    )

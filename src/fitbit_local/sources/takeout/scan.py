@@ -71,24 +71,23 @@ def minutes(raw: bytes) -> tuple[np.ndarray, np.ndarray] | None:
 
 def _records(raw: bytes, record: re.Pattern[bytes], width: int) -> tuple[np.ndarray, np.ndarray] | None:
     """Every record's face-value seconds, and the `width` + 1 bytes where its value starts."""
-    body = raw.strip()
-    if not (body.startswith(b"[") and body.endswith(b"]")):
+    if not (raw[:64].lstrip().startswith(b"[") and raw[-64:].rstrip().endswith(b"]")):
         return None
-    first = body.find(b"T")
+    first = raw.find(b"T")
     if first < 0:
-        empty = not body[1:-1].strip()
+        empty = not raw.strip()[1:-1].strip()
         return (np.zeros(0, dtype=np.int64), np.zeros((0, width + 1), np.uint8)) if empty else None
-    match = record.match(body, first)
+    match = record.match(raw, first)
     if match is None:
         return None
-    lead = body[first : match.start("stamp")]
-    tail = body[match.end("stamp") : match.end()]
+    lead = raw[first : match.start("stamp")]
+    tail = raw[match.end("stamp") : match.end()]
     span = len(lead) + _STAMP + len(tail) + width + 1
-    a = np.frombuffer(body + b"\0" * span, dtype=np.uint8)
+    a = np.frombuffer(raw, dtype=np.uint8)  # no copy: a file is read in place
     at = np.flatnonzero(a == ord("T"))
-    if at.size != body.count(b"v"):  # a record without its T, or a T that is no record's
+    if at.size != np.count_nonzero(a == ord("v")):  # a record without its T, or a T that is no record's
         return None
-    rows = sliding_window_view(a, span)[at]
+    rows = _windows(raw, a, at, span)
     stamp = rows[:, len(lead) : len(lead) + _STAMP]
     if not (
         (rows[:, : len(lead)] == np.frombuffer(lead, np.uint8)).all()
@@ -109,6 +108,18 @@ def _records(raw: bytes, record: re.Pattern[bytes], width: int) -> tuple[np.ndar
     year = np.where(yy < 69, 2000 + yy, 1900 + yy)  # Python's %y rule, as stamps.mdy_seconds
     seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
     return seconds, rows[:, len(lead) + _STAMP + len(tail) :]
+
+
+def _windows(raw: bytes, a: np.ndarray, at: np.ndarray, span: int) -> np.ndarray:
+    """The `span` bytes from each of the ascending positions `at`; the last records' windows, which may run past
+    the end, from a padded copy of the file's end only."""
+    inside = int(np.searchsorted(at, a.size - span, side="right"))
+    if inside == at.size:
+        return sliding_window_view(a, span)[at]
+    start = int(at[inside])
+    end = np.frombuffer(raw[start:] + b"\0" * span, dtype=np.uint8)
+    rest = sliding_window_view(end, span)[at[inside:] - start]
+    return np.concatenate([sliding_window_view(a, span)[at[:inside]], rest]) if inside else rest
 
 
 def _decimal(cells: np.ndarray, ends: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray] | None:
