@@ -18,7 +18,14 @@ from sqlalchemy import select
 from fitbit_local.services import Services
 from fitbit_local.sources.takeout import Progress, import_takeout
 from fitbit_local.store import Store
-from fitbit_local.store.schema import activity_logs, body_logs, health_metrics, sleep_logs
+from fitbit_local.store.schema import (
+    activity_logs,
+    body_logs,
+    devices,
+    health_metrics,
+    sleep_logs,
+    user_timezones,
+)
 from tests.takeout.writer import DAYS, write_layout, write_long
 
 TODAY = date(2026, 12, 1)
@@ -58,6 +65,8 @@ def snapshot(store: Store, user_id: str, first: date, last: date) -> dict[str, o
             (body_logs, set()),
             (activity_logs, {"log_id", "created_at"}),
             (health_metrics, set()),
+            (devices, {"mac"}),  # derived from the user's id
+            (user_timezones, set()),  # the corrected days
         ):
             rows = conn.execute(select(table).where(table.c.user_id == user_id)).mappings().all()
             out[table.name] = sorted(
@@ -81,7 +90,9 @@ def test_a_stopped_import_is_invisible_and_resumes(services: Services, tmp_path:
     try:
         clean = import_takeout(reference, [tmp_path / "tree"], today=TODAY)
         first, last = DAYS[0] - timedelta(days=1), DAYS[-1] + timedelta(days=2)
-        assert snapshot(store, report.user_id, first, last) == snapshot(reference, clean.user_id, first, last)
+        got = snapshot(store, report.user_id, first, last)
+        assert got == snapshot(reference, clean.user_id, first, last)
+        assert any("Etc/GMT-8" in row for row in got["user_timezones"]) and len(got["devices"]) == 1
     finally:
         reference.close()
     assert [u.id for u in store.users.list()] == [report.user_id]
