@@ -144,6 +144,12 @@ def migrate(engine: Engine) -> None:
     """Bring the database to the newest schema; safe to call on every start."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # pysqlite opens a transaction before DML only: without this BEGIN each CREATE TABLE commits at once,
+            # and a process killed part-way through the migrations leaves tables that no version row records (the
+            # next start then fails on them). IMMEDIATE: a second process starting at the same moment waits for
+            # this one's migrations instead of racing them.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         if connection.execute(select(sandbox_state.c.id)).first() is None:
