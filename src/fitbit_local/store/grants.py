@@ -89,6 +89,26 @@ def lease_clock() -> float:
     return wall_clock()
 
 
+@dataclass(frozen=True)
+class AuthorisedApp:
+    """An app a user has authorised, with the scopes granted (Fitbit's "Apps" settings page)."""
+
+    client_id: str
+    name: str
+    app_type: str
+    scopes: tuple[str, ...]
+    granted_at: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "client_id": self.client_id,
+            "name": self.name,
+            "type": self.app_type,
+            "scopes": list(self.scopes),
+            "granted_at": self.granted_at,
+        }
+
+
 class GrantRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -103,6 +123,21 @@ class GrantRepository:
         return (
             None if row is None else Grant(row.id, row.client_id, row.user_id, frozenset(row.scopes.split()))
         )
+
+    def authorised_apps(self, user_id: str) -> list[AuthorisedApp]:
+        """The apps `user_id` has a grant for, oldest grant first."""
+        query = (
+            select(apps.c.client_id, apps.c.name, apps.c.app_type, grants.c.scopes, grants.c.created_at)
+            .join(grants, grants.c.client_id == apps.c.client_id)
+            .where(grants.c.user_id == user_id)
+            .order_by(grants.c.created_at)
+        )
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            AuthorisedApp(r.client_id, r.name, r.app_type, tuple(r.scopes.split()), r.created_at)
+            for r in rows
+        ]
 
     def grant_by_id(self, tx: WriteTransaction, grant_id: int) -> Grant | None:
         """The grant as the transaction sees it (None once revoked)."""

@@ -116,6 +116,36 @@ def as_row(entry: LoggedRequest) -> Row:
     )
 
 
+@dataclass(frozen=True)
+class QuotaState:
+    client_id: str
+    user_id: str
+    remaining: int
+    seen_at: float
+
+
+def latest_quotas(engine: Engine, *, since: float) -> list[QuotaState]:
+    """Per app and user, the ``Fitbit-Rate-Limit-Remaining`` of their newest logged response since `since`,
+    newest first."""
+    newest = (
+        select(func.max(request_log.c.id).label("id"))
+        .where(
+            request_log.c.recorded_at >= since,
+            request_log.c.rate_remaining.is_not(None),
+            request_log.c.client_id.is_not(None),
+            request_log.c.user_id.is_not(None),
+        )
+        .group_by(request_log.c.client_id, request_log.c.user_id)
+        .subquery()
+    )
+    query = (
+        select(request_log).join(newest, newest.c.id == request_log.c.id).order_by(request_log.c.id.desc())
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [QuotaState(r.client_id, r.user_id, r.rate_remaining, r.recorded_at) for r in rows]
+
+
 def clear_requests(engine: Engine) -> int:
     with engine.begin() as conn:
         return conn.execute(delete(request_log)).rowcount or 0
