@@ -136,30 +136,25 @@ def _change_timezone(
         _upsert_timezone(conn, user_id, key, timezone)
 
 
-def replace_timezone_history(conn: Connection, user_id: str, history: Sequence[tuple[str, str]]) -> bool:
-    """Make the user's zone history exactly `history` ((effective_from, zone) pairs), writing only the entries that
-    differ; whether anything did (the Takeout import's corrected days, sources/takeout/zones.py)."""
-    held = dict(
-        conn.execute(
-            select(user_timezones.c.effective_from, user_timezones.c.timezone).where(
-                user_timezones.c.user_id == user_id
-            )
-        ).all()
-    )
-    wanted = dict(history)
-    for name in set(wanted.values()):
+def change_timezone_history(
+    conn: Connection, user_id: str, old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]
+) -> None:
+    """Turn the user's zone history from `old` into `new` ((effective_from, zone) pairs): the entries `new` drops
+    are deleted, the ones it adds or changes written; entries neither mentions (a concurrent writer's) stay. The
+    Takeout import's corrected days (sources/takeout/zones.py)."""
+    before, after = dict(old), dict(new)
+    for name in set(after.values()):
         check_timezone(name)
-    gone = [key for key in held if key not in wanted]
+    gone = [key for key in before if key not in after]
     if gone:
         conn.execute(
             delete(user_timezones).where(
                 user_timezones.c.user_id == user_id, user_timezones.c.effective_from.in_(gone)
             )
         )
-    changed = [(key, zone) for key, zone in wanted.items() if held.get(key) != zone]
-    for key, zone in changed:
-        _upsert_timezone(conn, user_id, key, zone)
-    return bool(gone or changed)
+    for key, zone in after.items():
+        if before.get(key) != zone:
+            _upsert_timezone(conn, user_id, key, zone)
 
 
 @functools.cache

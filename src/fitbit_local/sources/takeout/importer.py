@@ -54,7 +54,7 @@ from fitbit_local.sources.takeout.window import (
 from fitbit_local.sources.takeout.zones import LocalClock, corrected_history, fixed_zone
 from fitbit_local.store import Store
 from fitbit_local.store.changes import WriteTransaction, write
-from fitbit_local.store.users import User, check_timezone, replace_timezone_history
+from fitbit_local.store.users import User, change_timezone_history, check_timezone
 
 WINDOW_DAYS = 30
 EARLIEST = date(
@@ -120,7 +120,14 @@ def import_takeout(
             corrected = {d: fixed_zone(clock.overrides[d], d) for d in window if d in clock.overrides}
             wanted = corrected_history(history, corrected)
             _store_window(
-                store, small, user, assembled, window, report, sink, wanted if wanted != history else None
+                store,
+                small,
+                user,
+                assembled,
+                window,
+                report,
+                sink,
+                (history, wanted) if wanted != history else None,
             )
             history = wanted
             jobs.save(job, {"done_until": window[-1].isoformat()})
@@ -248,7 +255,7 @@ def _store_window(
     window: list[date],
     report: ImportReport,
     sink: ImportSink,
-    history: list[tuple[str, str]] | None,
+    history: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None,
 ) -> None:
     stored = store.series.get_summaries(user.id, window[0], window[-1])
     fallback = store.series.latest_resting_hr(user.id, before=window[0])
@@ -310,10 +317,10 @@ def _store_window(
             writers.append(sleep)
         sink.stored["sleep_logs"] += len(logs)
     if history is not None:
-        entries = history
+        old, new = history
 
         def zones(tx: WriteTransaction) -> None:
-            replace_timezone_history(tx.conn, user.id, entries)
+            change_timezone_history(tx.conn, user.id, old, new)
 
         writers.append(zones)
 
