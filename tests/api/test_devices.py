@@ -38,8 +38,8 @@ def test_stored_devices_replace_the_derived_tracker(world: World) -> None:
         Device("77", "SCALE", "Aria", None, None, None, "0A0B0C0D0E0F"),
     ]
     repository = DeviceRepository(world.services.store.engine)
-    assert repository.put(world.user.id, found) == 2
-    assert repository.put(world.user.id, found) == 0  # held as it is: nothing written
+    assert repository.replace(world.user.id, found) == 2
+    assert repository.replace(world.user.id, found) == 0  # held as it is: nothing written
     served = world.ok("/1/user/-/devices.json")
     assert served[1] == {  # Fitbit's own example [DOC get-devices]
         "battery": "Medium",
@@ -55,3 +55,6 @@ def test_stored_devices_replace_the_derived_tracker(world: World) -> None:
     assert world.ok("/1/user/-/devices/tracker/816713257/alarms.json") == {"trackerAlarms": []}
     assert world.get("/1/user/-/devices/tracker/77/alarms.json").status_code == 404  # a scale has no alarms
     assert world.get(f"/1/user/-/devices/tracker/{derived}/alarms.json").status_code == 404
+    # a later list without the scale: it is no longer paired
+    assert repository.replace(world.user.id, found[:1]) == 1
+    assert [d["id"] for d in world.ok("/1/user/-/devices.json")] == ["816713257"]

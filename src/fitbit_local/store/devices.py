@@ -39,25 +39,28 @@ class DeviceRepository:
         ).all()
         return [Device(**{f.name: getattr(r, f.name) for f in fields(Device)}) for r in rows]
 
-    def put(self, user_id: str, found: list[Device]) -> int:
-        """Store devices by id (an id already held is replaced by the newer reading); how many rows changed.
-        Nothing is written when every one is held as it is."""
+    def replace(self, user_id: str, found: list[Device]) -> int:
+        """Make the user's devices exactly `found` (an export's list: a device it no longer lists is no longer
+        paired); how many rows changed. Nothing is written when the store holds exactly these."""
         with self._engine.connect() as conn:
             held = {d.device_id: d for d in self.devices_in(conn, user_id)}
-        changed = [d for d in found if held.get(d.device_id) != d]
-        if not changed:
+        wanted = {d.device_id: d for d in found}
+        gone = [device_id for device_id in held if device_id not in wanted]
+        changed = [d for d in wanted.values() if held.get(d.device_id) != d]
+        if not gone and not changed:
             return 0
         with write(self._engine) as tx:
-            ids = [d.device_id for d in changed]
+            ids = gone + [d.device_id for d in changed]
             tx.conn.execute(delete(devices).where(devices.c.user_id == user_id, devices.c.device_id.in_(ids)))
-            tx.conn.execute(
-                insert(devices),
-                [
-                    {"user_id": user_id, **{f.name: getattr(d, f.name) for f in fields(Device)}}
-                    for d in changed
-                ],
-            )
-        return len(changed)
+            if changed:
+                tx.conn.execute(
+                    insert(devices),
+                    [
+                        {"user_id": user_id, **{f.name: getattr(d, f.name) for f in fields(Device)}}
+                        for d in changed
+                    ],
+                )
+        return len(gone) + len(changed)
 
 
 @dataclass(frozen=True)

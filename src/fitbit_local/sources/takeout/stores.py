@@ -10,8 +10,8 @@
   identical create, so an exercise already stored is neither doubled nor recorded as a change.
 - **SpO2, HRV, breathing rate, skin temperature**: one `health_metrics` record per (metric, local day), replaced
   per day when it differs.
-- **Devices**: `DeviceRepository.put` by device id (the trackers and scales lists; ``Devices.csv`` only when the
-  export has neither), the last sync in local time; equal rows are not written.
+- **Devices**: `DeviceRepository.replace`: the user's devices become the export's (the trackers and scales lists;
+  ``Devices.csv`` only when the export has neither), the last sync in local time; equal rows are not written.
 
 Every write goes through the change seam (`sleep`, `body`, `activities` changes), each kind in one transaction; a
 kill between them leaves whole kinds stored, and the rerun stores the rest (equal records are skipped).
@@ -370,7 +370,7 @@ def store_devices(store: Store, user_id: str, records: Sequence[DeviceRecord], c
     there under another id); the last row for an id wins. How many rows were used."""
     listed = [r for r in records if r.listed_in != "Devices"] or list(records)
     found = {r.device_id: device(user_id, r, clock) for r in listed}
-    DeviceRepository(store.engine).put(user_id, list(found.values()))
+    DeviceRepository(store.engine).replace(user_id, list(found.values()))
     return len(listed)
 
 
