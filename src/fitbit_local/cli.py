@@ -315,9 +315,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
         target: Any = "fitbit_local.app:app_from_env"
         options.update(factory=True, workers=args.workers)
     else:
-        from fitbit_local.app import create_app
+        from fitbit_local.app import create_app, settle_for_serving
 
         target = create_app(services)
+        settle_for_serving()
     uvicorn.Config(target, **options)  # sets up uvicorn's log handlers, so this line shows like uvicorn's own
     logging.getLogger("uvicorn.error").info(
         "fitbit-local: event loop %s, HTTP parser %s, %d worker(s)", loop, http, args.workers

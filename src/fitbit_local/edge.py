@@ -36,8 +36,17 @@ def error_response(
     return json_response(render_fitbit_error(error, envelope=envelope), error.status, out)
 
 
+def raw_header(scope: Scope, name: bytes) -> str | None:
+    """The first value of header `name` (lower case, as the server gives names), read straight from the scope:
+    what ``request.headers.get`` answers, without building a Headers mapping on every request."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
 def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization")
+    header = raw_header(request.scope, b"authorization")
     if not header:
         raise FitbitError("auth_header_required")
     scheme, _, value = header.partition(" ")

@@ -24,7 +24,14 @@ from fitbit_local.api.registry import Endpoint, ParseScope, Shape
 from fitbit_local.api.response_cache import CachedBody
 from fitbit_local.api.spans import intraday_span, series_days
 from fitbit_local.api.units import unit_system_for
-from fitbit_local.edge import CALLER, JSON_MEDIA_TYPE, bearer_token, json_response, raise_injected_fault
+from fitbit_local.edge import (
+    CALLER,
+    JSON_MEDIA_TYPE,
+    bearer_token,
+    json_response,
+    raise_injected_fault,
+    raw_header,
+)
 from fitbit_local.errors import FitbitError
 from fitbit_local.explanations import EXPLANATION_HEADER, explain_pipeline, header_value
 from fitbit_local.oauth.tokens import AccessToken
@@ -160,7 +167,7 @@ def make_endpoint(row: Endpoint, services: Services):
                 if quota.exceeded:
                     raise FitbitError("too_many_requests", headers={"Retry-After": str(quota.reset)})
             step = "parameters"
-            units = unit_system_for(request.headers.get("accept-language"))
+            units = unit_system_for(raw_header(request.scope, b"accept-language"))
             cache_key = None
             if row.method == "GET":
                 cache_key = (
