@@ -210,6 +210,40 @@ def test_requests_the_parser_refuses_get_fitbits_envelope(parser_server, request
     assert closed
 
 
+@pytest.fixture(params=["h11", "httptools"])
+def quick_parser_server(request, services):
+    """As `parser_server`, with the body (and head) timeout at 1 s."""
+    services.settings.body_timeout = 1.0
+    running = start_server(services, request.param)
+    yield running
+    running.stop()
+
+
+HEAD = b"GET /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nUser-Agent: slow\r\n"
+
+
+def test_a_head_that_stops_half_way_is_refused_after_the_timeout(quick_parser_server):
+    data, elapsed, closed = _raw(quick_parser_server, HEAD)
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and closed
+    assert json.loads(body)["errors"][0]["message"] == "There was an error reading the request body"
+    assert 0.9 <= elapsed < 5
+
+
+def test_a_head_sent_slowly_within_the_timeout_is_served(quick_parser_server):
+    host, port = quick_parser_server.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        for piece in (HEAD[:20], HEAD[20:], b"\r\n"):
+            sock.sendall(piece)
+            time.sleep(0.3)  # 0.6 s in all: under the 1 s bound
+        answer = sock.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 401")  # no token: the API's answer, not the edge's 400
+        # the connection stays open and idle past the head timeout: nothing more is sent on it
+        sock.settimeout(1.5)
+        with pytest.raises(TimeoutError):
+            sock.recv(1)
+
+
 # --- NUL bytes never reach a database (issue 8 item 3) ----------------------------------------------------------
 
 

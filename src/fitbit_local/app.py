@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fitbit_local import protocols
 from fitbit_local.api.families import endpoint_rows
 from fitbit_local.api.openapi import openapi_document
 from fitbit_local.api.pipeline import make_endpoint
@@ -327,6 +328,7 @@ def create_app(services: Services) -> Starlette:
     app.router.lifespan_context = lifespan(services)  # the notification worker (issue 13)
     app.state.services = services
     request_log = RequestLog(services.store.engine, services.settings.request_log_size, convert=log_entry)
+    protocols.head_timeout = services.settings.body_timeout  # a request's head is bounded as its body is
     return FitbitEdge(app, services, request_log)  # type: ignore[return-value]
 
 

@@ -774,6 +774,11 @@ CATALOGUE: dict[str, list[Case]] = {
             status=400,
         ),
         Case("garbage request line", raw=b"\xff\xfe GARBAGE\r\n\r\n", status=400),
+        Case(  # refused after the body timeout (1 s here), not held open for as long as the client likes
+            "a request head that stops half-way",
+            raw=b"GET /1/user/-/profile.json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n",
+            status=400,
+        ),
     ],
 }
 
