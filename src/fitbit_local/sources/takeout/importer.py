@@ -133,8 +133,9 @@ def import_takeout(
             jobs.save(job, {"done_until": window[-1].isoformat()})
             progress.advance(len(window), samples)
         report.offset_corrected_days = len(clock.overrides)
-        put_records(archive, found, small, sink, user.id)  # the records, after the days: their local times
-        _store_records(store, user.id, sink, clock)  # use the per-day offsets the windows found
+        # the records, after the days: their local times use the per-day offsets the windows found
+        put_records(archive, found, small, sink, user.id, report)
+        _store_records(store, user.id, sink, clock)
         if report.created_user:
             store.users.finish_creation(user.id)
         jobs.save(job, {"done_until": today.isoformat(), "report": _summary_of(report)}, finished=True)

@@ -333,7 +333,7 @@ def _battery(text: str | None) -> tuple[str | None, int | None]:
         return ("High" if word == "FULL" else word.title()), _BATTERY_LEVELS[word]
     try:
         level = max(0, min(100, round(float(word))))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, NaN, infinity
         return None, None
     return ("High" if level >= 70 else "Medium" if level >= 35 else "Low" if level > 5 else "Empty"), level
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -45,25 +46,29 @@ class Whole:
 def read_whole(archive: Archive, found: Inventory, report: ImportReport) -> Whole:
     small = Whole()
     for c in found.of("profile"):
-        small.profile = parsers.profile_csv(archive.lines(c.entry)) or small.profile
-    heights = [h for c in found.of("height") for h in parsers.height_json(archive.read(c.entry))]
+        small.profile = report.parsed(archive, c.entry, parsers.profile_csv, text=True) or small.profile
+    heights = [
+        h for c in found.of("height") for h in report.parsed(archive, c.entry, parsers.height_json) or []
+    ]
     if heights:
         latest = max(heights)[1]
         small.profile = _with(small.profile or ProfileRecord(), height_cm=latest)
     for c in found.of("resting_heart_rate"):
-        small.resting.update(parsers.resting_json(archive.read(c.entry)))
+        small.resting.update(report.parsed(archive, c.entry, parsers.resting_json) or {})
     for c in found.of("gd_resting_heart_rate"):  # the CSV twin fills only days the JSON lacks, one source
-        by_source = parsers.google_daily(archive.lines(c.entry), "beats per minute")
-        for day, bpm in one_source_per_day(by_source).items():
+        by_source = report.parsed(
+            archive, c.entry, partial(parsers.google_daily, column="beats per minute"), text=True
+        )
+        for day, bpm in one_source_per_day(by_source or {}).items():
             small.resting.setdefault(day, bpm)
     for family in ACTIVITY_FAMILIES:
         values: dict[date, float] = {}
         for c in found.of(family):
-            values.update(parsers.daily_json(archive.read(c.entry)))
+            values.update(report.parsed(archive, c.entry, parsers.daily_json) or {})
         small.activity[family] = values
     seen: dict[int, SleepLogRecord] = {}
     for c in found.of("sleep"):
-        for log in parsers.sleep_json(archive.read(c.entry)):
+        for log in report.parsed(archive, c.entry, parsers.sleep_json) or []:
             if log.log_id in seen:  # the boundary night of two 30-day chunks: first writer wins
                 report.duplicate_sleep_logs += 1
                 if (
@@ -89,19 +94,21 @@ def one_source_per_day(by_source: dict[str, dict[date, float]]) -> dict[date, fl
     return out
 
 
-def put_records(archive: Archive, found: Inventory, small: Whole, sink: ImportSink, user_id: str) -> None:
+def put_records(
+    archive: Archive, found: Inventory, small: Whole, sink: ImportSink, user_id: str, report: ImportReport
+) -> None:
     """The record families, parsed and handed to the sink (stored there once their stores exist)."""
     sink.put("sleep_logs", user_id, small.sleeps)
     profile = small.profile or ProfileRecord()
     pounds = parsers._is_pounds(profile.weight_unit)
-    weights = [
-        w
-        for c in found.of("weight")
-        for w in parsers.weight_json(archive.read(c.entry), pounds=pounds, height_cm=profile.height_cm)
-    ]
-    weights += [w for c in found.of("gd_weight") for w in parsers.google_weight(archive.lines(c.entry))]
+
+    def records_of(family: str, parse: Callable[[Any], list[Any]], *, text: bool = False) -> list[Any]:
+        return [r for c in found.of(family) for r in report.parsed(archive, c.entry, parse, text=text) or []]
+
+    weights = records_of("weight", partial(parsers.weight_json, pounds=pounds, height_cm=profile.height_cm))
+    weights += records_of("gd_weight", parsers.google_weight, text=True)
     sink.put("weights", user_id, _dedupe(weights, lambda w: (w.log_id, w.when)))
-    exercises = [e for c in found.of("exercise") for e in parsers.exercise_json(archive.read(c.entry))]
+    exercises = records_of("exercise", parsers.exercise_json)
     sink.put("exercises", user_id, _dedupe(exercises, lambda e: e.log_id))
     for kind, family, parse in (
         ("spo2_minutes", "spo2_minute", parsers.spo2_minutes),
@@ -111,13 +118,13 @@ def put_records(archive: Archive, found: Inventory, small: Whole, sink: ImportSi
         ("skin_temperature", "temperature_nightly", parsers.temperature_nightly),
         ("devices", "devices", parsers.devices_csv),
     ):
-        records: list[object] = [r for c in found.of(family) for r in parse(archive.lines(c.entry))]
-        records += _google_records(archive, found, kind)
+        records: list[object] = records_of(family, parse, text=True)
+        records += _google_records(archive, found, kind, report)
         sink.put(kind, user_id, records)
-    sink.put("body_fat", user_id, _google_records(archive, found, "body_fat"))
+    sink.put("body_fat", user_id, _google_records(archive, found, "body_fat", report))
 
 
-def _google_records(archive: Archive, found: Inventory, kind: str) -> list[object]:
+def _google_records(archive: Archive, found: Inventory, kind: str, report: ImportReport) -> list[object]:
     """The GoogleData CSV families that hold records: one data source (the one with the most rows, round trips
     through Health Connect last), never a mix."""
     if kind in ("breathing_daily", "spo2_daily"):
@@ -127,7 +134,10 @@ def _google_records(archive: Archive, found: Inventory, kind: str) -> list[objec
         }[kind]
         daily: dict[str, dict[date, float]] = {}
         for c in found.of(family):
-            for source, values in parsers.google_daily(archive.lines(c.entry), column).items():
+            by_source = report.parsed(
+                archive, c.entry, partial(parsers.google_daily, column=column), text=True
+            )
+            for source, values in (by_source or {}).items():
                 daily.setdefault(source, {}).update(values)
         chosen = one_source_per_day(daily)
         if kind == "breathing_daily":
@@ -144,7 +154,8 @@ def _google_records(archive: Archive, found: Inventory, kind: str) -> list[objec
         }[kind]
         series: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         for c in found.of(family):
-            for source, pair in parsers.google_series(archive.lines(c.entry), column).items():
+            pairs = report.parsed(archive, c.entry, partial(parsers.google_series, column=column), text=True)
+            for source, pair in (pairs or {}).items():
                 series.setdefault(source, []).append(pair)
         if not series:
             return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -118,7 +119,10 @@ class ParsedFiles:
         found = self._kept.get(c.entry.path)
         if found is None:
             assert c.day is not None
-            rows = _life(*parse(self._archive.read(c.entry)), self._bounds, self._report, c.entry.path)
+            read = self._report.parsed(self._archive, c.entry, parse)
+            if read is None:  # reported: the file holds nothing
+                read = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+            rows = _life(*read, self._bounds, self._report, c.entry.path)
             found = (c.day + timedelta(days=span), rows)
             self._kept[c.entry.path] = found
         return found[1]
@@ -235,7 +239,10 @@ def _google_twins(
             continue
         per_source: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         for c in files:
-            for source, (utc, values) in parsers.google_series(archive.lines(c.entry), column).items():
+            by_source = report.parsed(
+                archive, c.entry, partial(parsers.google_series, column=column), text=True
+            )
+            for source, (utc, values) in (by_source or {}).items():
                 per_source.setdefault(source, []).append(_life(utc, values, bounds, report, c.entry.path))
         # the day's source: the non-round-trip one with the most rows that day
         chosen: dict[date, tuple[str, int]] = {}
