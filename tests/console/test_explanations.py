@@ -150,6 +150,16 @@ def test_the_log_is_a_ring_of_the_newest(services: Services) -> None:
     assert [r.path for r in rows] == [f"/1/{i}" for i in range(11, 6, -1)]
 
 
+def test_a_batch_of_several_inserts_keeps_its_order_and_the_ring(services: Services) -> None:
+    """The writer inserts a hundred rows a statement: a batch of 330 into a ring of 250 keeps the newest 250, in
+    order, whatever statement each came in."""
+    log = RequestLog(services.store.engine, size=250)
+    entries = [LoggedRequest(float(i), None, None, "GET", f"/1/{i}", 200, 1.0, None, None) for i in range(330)]
+    log._write([as_row(e) for e in entries])
+    rows = recent_requests(services.store.engine, limit=1000)
+    assert [r.path for r in rows] == [f"/1/{i}" for i in range(329, 79, -1)]
+
+
 def test_console_and_admin_requests_are_not_logged_and_the_admin_api_lists_the_log(
     services: Services, http: httpx.Client
 ) -> None:

@@ -124,6 +124,9 @@ class QuotaState:
     seen_at: float
 
 
+_ROWS_PER_INSERT = 100  # 900 bound values a statement: under SQLite's oldest limit of 999
+
+
 def latest_quotas(engine: Engine, *, since: float) -> list[QuotaState]:
     """Per app and user, the ``Fitbit-Rate-Limit-Remaining`` of their newest logged response since `since`,
     newest first."""
@@ -218,13 +221,20 @@ class RequestLog:
                     self._running = True
 
     def _write(self, rows: Sequence[Row]) -> None:
-        # The driver's executemany with plain tuples: SQLAlchemy's per-row parameter handling cost more than the
-        # insert, and this thread shares the interpreter with the requests.
+        # Multi-row INSERTs of plain tuples through the driver: SQLAlchemy's per-row parameter handling cost more
+        # than the insert, and this thread shares the interpreter with the requests. The driver lets go of the
+        # interpreter lock around every statement it steps and must then wait for the request thread to hand it
+        # back; one statement per 100 rows instead of one per row makes that a dozen waits a flush, not a thousand.
         mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
-        sql = f"INSERT INTO request_log ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
+        one = f"({', '.join([mark] * len(_COLUMNS))})"
+        rows = list(rows[-self.size :])  # older rows of a long batch would be trimmed anyway
         with self.engine.begin() as conn:
-            conn.exec_driver_sql(
-                sql, list(rows[-self.size :])
-            )  # older rows of a long batch would be trimmed anyway
+            for start in range(0, len(rows), _ROWS_PER_INSERT):
+                chunk = rows[start : start + _ROWS_PER_INSERT]
+                values = ", ".join([one] * len(chunk))
+                conn.exec_driver_sql(
+                    f"INSERT INTO request_log ({', '.join(_COLUMNS)}) VALUES {values}",
+                    tuple(value for row in chunk for value in row),
+                )
             newest = conn.execute(select(func.max(request_log.c.id))).scalar_one()
             conn.execute(delete(request_log).where(request_log.c.id <= newest - self.size))
