@@ -154,7 +154,9 @@ def test_a_batch_of_several_inserts_keeps_its_order_and_the_ring(services: Servi
     """The writer inserts a hundred rows a statement: a batch of 330 into a ring of 250 keeps the newest 250, in
     order, whatever statement each came in."""
     log = RequestLog(services.store.engine, size=250)
-    entries = [LoggedRequest(float(i), None, None, "GET", f"/1/{i}", 200, 1.0, None, None) for i in range(330)]
+    entries = [
+        LoggedRequest(float(i), None, None, "GET", f"/1/{i}", 200, 1.0, None, None) for i in range(330)
+    ]
     log._write([as_row(e) for e in entries])
     rows = recent_requests(services.store.engine, limit=1000)
     assert [r.path for r in rows] == [f"/1/{i}" for i in range(329, 79, -1)]
