@@ -20,7 +20,14 @@ from fitbit_local.api.context import RequestContext
 from fitbit_local.api.params import entity_id_parser
 from fitbit_local.api.registry import Endpoint, Param, ParseScope
 from fitbit_local.errors import FitbitError
-from fitbit_local.store.devices import Alarm, AlarmRepository, AlarmSettings, Device, DeviceRepository
+from fitbit_local.store.devices import (
+    Alarm,
+    AlarmRepository,
+    AlarmSettings,
+    Device,
+    DeviceRepository,
+    battery_word,
+)
 
 TRACKER_MODEL = "Charge 6"
 WEEK_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -53,15 +60,6 @@ def last_sync(ctx: RequestContext) -> datetime | None:
 def battery_level(day: date) -> int:
     """Full on the day of the charge, 14 points less each following day."""
     return 100 - 14 * (day.toordinal() % 7)
-
-
-def battery_word(level: int) -> str:
-    """``High``, ``Medium``, ``Low`` or ``Empty`` [DOC get-devices]."""
-    if level >= 70:
-        return "High"
-    if level >= 35:
-        return "Medium"
-    return "Low" if level > 5 else "Empty"
 
 
 def stored_devices(ctx: RequestContext) -> list[Device]:

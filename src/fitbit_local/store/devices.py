@@ -13,6 +13,15 @@ from fitbit_local.store.changes import write
 from fitbit_local.store.schema import devices, tracker_alarms
 
 
+def battery_word(level: int) -> str:
+    """A battery level's word: ``High``, ``Medium``, ``Low`` or ``Empty`` [DOC get-devices]."""
+    if level >= 70:
+        return "High"
+    if level >= 35:
+        return "Medium"
+    return "Low" if level > 5 else "Empty"
+
+
 @dataclass(frozen=True)
 class Device:
     device_id: str

@@ -47,7 +47,7 @@ from fitbit_local.store import Store
 from fitbit_local.store.activity_logs import ActivityLogRepository, NewActivityLog
 from fitbit_local.store.body import BodyLog, BodyRepository, log_id_for
 from fitbit_local.store.changes import WriteTransaction, write
-from fitbit_local.store.devices import Device, DeviceRepository
+from fitbit_local.store.devices import Device, DeviceRepository, battery_word
 from fitbit_local.store.schema import health_metrics, sleep_logs
 from fitbit_local.store.sleep import _log as stored_log
 from fitbit_local.store.sleep import log_row
@@ -321,7 +321,7 @@ def store_metrics(store: Store, user_id: str, records: dict[tuple[str, date], di
 
 # --- devices ------------------------------------------------------------------------------------------------------
 
-# A word's level where the export gives only the word; a level's word as Fitbit's get-devices has it (docs/decisions.md)
+# A word's level where the export gives only the word (docs/decisions.md); a level's word is the API's (battery_word)
 _BATTERY_LEVELS = {"FULL": 100, "HIGH": 75, "MEDIUM": 50, "LOW": 20, "EMPTY": 0}
 
 
@@ -335,7 +335,7 @@ def _battery(text: str | None) -> tuple[str | None, int | None]:
         level = max(0, min(100, round(float(word))))
     except (ValueError, OverflowError):  # not a number, NaN, infinity
         return None, None
-    return ("High" if level >= 70 else "Medium" if level >= 35 else "Low" if level > 5 else "Empty"), level
+    return battery_word(level), level
 
 
 def device(user_id: str, record: DeviceRecord, clock: LocalClock) -> Device:
