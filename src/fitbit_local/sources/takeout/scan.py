@@ -20,7 +20,7 @@ import re
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from fitbit_local.sources.takeout.stamps import days_from_civil
+from fitbit_local.sources.takeout.stamps import MDY_DIGITS, MDY_LENGTH, mdy_fields, mdy_fields_seconds
 
 # A record's fixed parts, as its file spells them: from the ``T`` of ``dateTime`` to the stamp, the stamp, and from
 # the stamp to the value. ``T`` occurs nowhere else in these files (keys dateTime/value/bpm/confidence, stamps of
@@ -29,9 +29,7 @@ _HEART_RECORD = re.compile(
     rb'Time"\s*:\s*"(?P<stamp>\d\d/\d\d/\d\d \d\d:\d\d:\d\d)"\s*,\s*"value"\s*:\s*\{\s*"bpm"\s*:\s*'
 )
 _STRING_RECORD = re.compile(rb'Time"\s*:\s*"(?P<stamp>\d\d/\d\d/\d\d \d\d:\d\d:\d\d)"\s*,\s*"value"\s*:\s*"')
-_STAMP = 17
 _SEPARATORS = ((2, ord("/")), (5, ord("/")), (8, ord(" ")), (11, ord(":")), (14, ord(":")))
-_DIGITS = [0, 1, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16]
 _HEART_WIDTH = 3  # bpm digits
 _STRING_WIDTH = 17  # digits and one point: every value below 2**53 fits; longer ones go to orjson
 _DOT, _QUOTE, _COMMA, _BRACE = ord("."), ord('"'), ord(","), ord("}")
@@ -82,32 +80,32 @@ def _records(raw: bytes, record: re.Pattern[bytes], width: int) -> tuple[np.ndar
         return None
     lead = raw[first : match.start("stamp")]
     tail = raw[match.end("stamp") : match.end()]
-    span = len(lead) + _STAMP + len(tail) + width + 1
+    span = len(lead) + MDY_LENGTH + len(tail) + width + 1
     a = np.frombuffer(raw, dtype=np.uint8)  # no copy: a file is read in place
     at = np.flatnonzero(a == ord("T"))
     if at.size != np.count_nonzero(a == ord("v")):  # a record without its T, or a T that is no record's
         return None
     rows = _windows(raw, a, at, span)
-    stamp = rows[:, len(lead) : len(lead) + _STAMP]
+    stamp = rows[:, len(lead) : len(lead) + MDY_LENGTH]
     if not (
         (rows[:, : len(lead)] == np.frombuffer(lead, np.uint8)).all()
         and (
-            rows[:, len(lead) + _STAMP : len(lead) + _STAMP + len(tail)] == np.frombuffer(tail, np.uint8)
+            rows[:, len(lead) + MDY_LENGTH : len(lead) + MDY_LENGTH + len(tail)]
+            == np.frombuffer(tail, np.uint8)
         ).all()
         and all((stamp[:, column] == char).all() for column, char in _SEPARATORS)
     ):
         return None
-    digits = stamp[:, _DIGITS].astype(np.int64) - 48
-    if ((digits < 0) | (digits > 9)).any():
+    digits = stamp[:, MDY_DIGITS]
+    if ((digits < ord("0")) | (digits > ord("9"))).any():
         return None
-    month, day, yy, hour, minute, second = (digits[:, 0::2] * 10 + digits[:, 1::2]).T
+    fields = mdy_fields(stamp)
+    month, day, _, hour, minute, second = fields.T
     if ((month < 1) | (month > 12) | (day < 1) | (day > 31)).any() or (
         (hour > 23) | (minute > 59) | (second > 59)
     ).any():
         return None
-    year = np.where(yy < 69, 2000 + yy, 1900 + yy)  # Python's %y rule, as stamps.mdy_seconds
-    seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-    return seconds, rows[:, len(lead) + _STAMP + len(tail) :]
+    return mdy_fields_seconds(fields), rows[:, len(lead) + MDY_LENGTH + len(tail) :]
 
 
 def _windows(raw: bytes, a: np.ndarray, at: np.ndarray, span: int) -> np.ndarray:

@@ -11,7 +11,8 @@ from datetime import date, datetime
 
 import numpy as np
 
-_MDY_LENGTH = len("05/31/17 14:00:04")
+MDY_LENGTH = len("05/31/17 14:00:04")
+MDY_DIGITS = [0, 1, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16]  # the digit places of MM/DD/YY HH:MM:SS
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
@@ -31,17 +32,23 @@ def mdy_seconds(stamps: Sequence[str]) -> np.ndarray:
     if not stamps:
         return np.zeros(0, dtype=np.int64)
     raw = np.frombuffer("".join(stamps).encode("ascii"), dtype=np.uint8)
-    if raw.size != _MDY_LENGTH * len(stamps):  # not all fixed-width: decode one by one
+    if raw.size != MDY_LENGTH * len(stamps):  # not all fixed-width: decode one by one
         return np.array([_mdy_one(s) for s in stamps], dtype=np.int64)
-    d = raw.reshape(-1, _MDY_LENGTH).astype(np.int64) - 48
+    return mdy_fields_seconds(mdy_fields(raw.reshape(-1, MDY_LENGTH)))
 
-    def two(i: int) -> np.ndarray:
-        return d[:, i] * 10 + d[:, i + 1]
 
-    yy = two(6)
+def mdy_fields(stamps: np.ndarray) -> np.ndarray:
+    """An (n, 17) byte matrix of ``MM/DD/YY HH:MM:SS`` stamps as (n, 6) int64 month, day, two-digit year, hour,
+    minute, second, read from the digit places as found (the caller checks them when it must)."""
+    digits = stamps[:, MDY_DIGITS].astype(np.int64) - 48
+    return digits[:, 0::2] * 10 + digits[:, 1::2]
+
+
+def mdy_fields_seconds(fields: np.ndarray) -> np.ndarray:
+    """Face-value epoch seconds of `mdy_fields` rows; two-digit years by Python's %y rule."""
+    month, day, yy, hour, minute, second = fields.T
     year = np.where(yy < 69, 2000 + yy, 1900 + yy)
-    days = days_from_civil(year, two(0), two(3))
-    return days * 86_400 + two(9) * 3600 + two(12) * 60 + two(15)
+    return days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
 
 
 def _mdy_one(stamp: str) -> int:
